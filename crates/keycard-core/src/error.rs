@@ -1,0 +1,107 @@
+//! The errors of keycard's core.
+
+use std::error::Error as StdError;
+
+/// A boxed error from a store's driver, kept as a typed source so callers can downcast it.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// What a store can fail with.
+///
+/// Uniqueness conflicts are their own variants, raised by the store itself at write time,
+/// so callers can answer "already exists" without a racy check beforehand.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another user already has this e-mail address (compared case-insensitively).
+    #[error("a user with this e-mail address already exists")]
+    DuplicateEmail,
+    /// This provider account is already linked to a user.
+    #[error("this OAuth account is already linked to a user")]
+    DuplicateOAuthAccount,
+    /// A record with this identifier already exists.
+    #[error("a record with this identifier already exists")]
+    DuplicateId,
+    /// The user or record to change does not exist.
+    #[error("record not found")]
+    NotFound,
+    /// A stored value could not be read back (for example a malformed UUID).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The database driver failed.
+    #[error("store backend failed")]
+    Backend(#[source] BoxError),
+}
+
+impl StoreError {
+    /// Wraps a driver error, keeping it as the typed source.
+    ///
+    /// ```
+    /// use keycard_core::StoreError;
+    ///
+    /// let err = StoreError::backend(std::io::Error::other("disk full"));
+    /// let source = std::error::Error::source(&err).unwrap();
+    /// assert!(source.downcast_ref::<std::io::Error>().is_some());
+    /// ```
+    pub fn backend(err: impl StdError + Send + Sync + 'static) -> Self {
+        Self::Backend(Box::new(err))
+    }
+}
+
+/// keycard's error type.
+///
+/// Variants that a client caused map to a 4xx answer with a stable code; the others are
+/// server faults.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Registration or an update used an e-mail address that is taken.
+    #[error("a user with this e-mail address already exists")]
+    UserAlreadyExists,
+    /// No user matches.
+    #[error("user does not exist")]
+    UserNotExists,
+    /// The user is deactivated.
+    #[error("user is inactive")]
+    UserInactive,
+    /// The user is verified already.
+    #[error("user is already verified")]
+    UserAlreadyVerified,
+    /// The password rule refused a password.
+    #[error("invalid password: {reason}")]
+    InvalidPassword {
+        /// Why, in words meant for the user.
+        reason: String,
+    },
+    /// The e-mail address is not valid.
+    #[error(transparent)]
+    InvalidEmail(#[from] crate::email::EmailError),
+    /// A verify token is malformed, expired, signed with another key or out of date.
+    #[error("invalid verify token")]
+    InvalidVerifyToken,
+    /// A reset-password token is malformed, expired, used or out of date.
+    #[error("invalid reset-password token")]
+    InvalidResetPasswordToken,
+    /// This provider account already belongs to another user.
+    #[error("this OAuth account is already linked to another user")]
+    OAuthAccountAlreadyLinked,
+    /// The signing keys could not be used.
+    #[error("invalid signing key")]
+    InvalidKey(#[source] jsonwebtoken::errors::Error),
+    /// Password hashing failed or its worker was lost.
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+    /// The store failed.
+    #[error("store failed")]
+    Store(#[source] StoreError),
+}
+
+impl From<StoreError> for Error {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::DuplicateEmail => Self::UserAlreadyExists,
+            StoreError::NotFound => Self::UserNotExists,
+            StoreError::DuplicateOAuthAccount => Self::OAuthAccountAlreadyLinked,
+            other => Self::Store(other),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! keycard core
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod email;
+mod error;
+mod model;
+pub mod secret;
+pub mod store;
+
+pub use error::{BoxError, Error, StoreError};
+pub use model::{AccessTokenRecord, Fields, OAuthAccount, User, UserPatch};
+pub use secret::{HashedPassword, Password, Secret, Token};
+pub use store::{AccessTokenStore, MemoryStore, UserStore};
