@@ -81,6 +81,13 @@ pub enum Error {
     /// A reset-password token is malformed, expired, used or out of date.
     #[error("invalid reset-password token")]
     InvalidResetPasswordToken,
+    /// A token's `exp` has passed.
+    #[error("token expired")]
+    TokenExpired,
+    /// A token is malformed, signed with another key or algorithm, for another audience,
+    /// not yet valid, or lacks a required claim.
+    #[error("token invalid")]
+    TokenInvalid,
     /// This provider account already belongs to another user.
     #[error("this OAuth account is already linked to another user")]
     OAuthAccountAlreadyLinked,

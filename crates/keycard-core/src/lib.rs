@@ -4,8 +4,10 @@
 pub mod email;
 mod error;
 mod model;
+pub mod password;
 pub mod secret;
 pub mod store;
+pub mod token;
 
 pub use error::{BoxError, Error, StoreError};
 pub use model::{AccessTokenRecord, Fields, OAuthAccount, User, UserPatch};
