@@ -3,10 +3,13 @@
 
 pub mod email;
 mod error;
+pub mod hooks;
+pub mod manager;
 mod model;
 pub mod password;
 pub mod secret;
 pub mod store;
+pub mod strategy;
 pub mod token;
 
 pub use error::{BoxError, Error, StoreError};
