@@ -172,8 +172,14 @@ mod tests {
     #[test]
     fn refuses_overlong_parts() {
         let long_local = format!("{}@example.com", "a".repeat(65));
-        assert_eq!(normalize_email(&long_local), Err(EmailError::InvalidLocalPart));
+        assert_eq!(
+            normalize_email(&long_local),
+            Err(EmailError::InvalidLocalPart)
+        );
         let long_domain = format!("a@{}.com", "b".repeat(64));
-        assert_eq!(normalize_email(&long_domain), Err(EmailError::InvalidDomain));
+        assert_eq!(
+            normalize_email(&long_domain),
+            Err(EmailError::InvalidDomain)
+        );
     }
 }

@@ -91,6 +91,9 @@ pub enum Error {
     /// This provider account already belongs to another user.
     #[error("this OAuth account is already linked to another user")]
     OAuthAccountAlreadyLinked,
+    /// The API or manager was configured inconsistently.
+    #[error("invalid configuration: {0}")]
+    Config(String),
     /// The signing keys could not be used.
     #[error("invalid signing key")]
     InvalidKey(#[source] jsonwebtoken::errors::Error),

@@ -61,7 +61,12 @@ pub trait Hooks: Send + Sync + 'static {
     /// # Security
     ///
     /// The token proves ownership of the address: send it only to that address.
-    async fn on_after_request_verify(&self, _user: &User, _token: &Token, _request: Option<&Parts>) {
+    async fn on_after_request_verify(
+        &self,
+        _user: &User,
+        _token: &Token,
+        _request: Option<&Parts>,
+    ) {
     }
 
     /// After a user verified their e-mail address.

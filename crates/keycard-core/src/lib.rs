@@ -4,6 +4,7 @@
 pub mod email;
 mod error;
 pub mod hooks;
+pub mod http;
 pub mod manager;
 mod model;
 pub mod password;

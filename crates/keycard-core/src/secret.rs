@@ -165,7 +165,12 @@ mod tests {
         struct Holder {
             password: Option<Password>,
         }
-        let text = format!("{:?}", Holder { password: Some(Password::new("pw-123")) });
+        let text = format!(
+            "{:?}",
+            Holder {
+                password: Some(Password::new("pw-123"))
+            }
+        );
         assert!(!text.contains("pw-123"));
     }
 

@@ -102,7 +102,10 @@ impl UserManager {
     /// [`Error::UserNotExists`], or a store failure.
     pub async fn get_by_email(&self, email: &str) -> Result<User, Error> {
         let users = &self.inner.users;
-        users.get_by_email(email.trim()).await?.ok_or(Error::UserNotExists)
+        users
+            .get_by_email(email.trim())
+            .await?
+            .ok_or(Error::UserNotExists)
     }
 
     /// Loads the user linked to a provider account.
@@ -110,7 +113,11 @@ impl UserManager {
     /// # Errors
     ///
     /// [`Error::UserNotExists`], or a store failure.
-    pub async fn get_by_oauth_account(&self, oauth_name: &str, account_id: &str) -> Result<User, Error> {
+    pub async fn get_by_oauth_account(
+        &self,
+        oauth_name: &str,
+        account_id: &str,
+    ) -> Result<User, Error> {
         let users = &self.inner.users;
         let found = users.get_by_oauth_account(oauth_name, account_id).await?;
         found.ok_or(Error::UserNotExists)
@@ -126,9 +133,17 @@ impl UserManager {
     ///
     /// [`Error::InvalidPassword`], [`Error::InvalidEmail`], [`Error::UserAlreadyExists`],
     /// or a store or hashing failure.
-    pub async fn create(&self, create: UserCreate, safe: bool, request: Option<&Parts>) -> Result<User, Error> {
+    pub async fn create(
+        &self,
+        create: UserCreate,
+        safe: bool,
+        request: Option<&Parts>,
+    ) -> Result<User, Error> {
         let email = normalize_email(&create.email)?;
-        let context = PasswordContext { email: &email, user: None };
+        let context = PasswordContext {
+            email: &email,
+            user: None,
+        };
         self.validate_password(&create.password, context).await?;
 
         let mut user = User::new(email, self.inner.passwords.hash(create.password).await?);
@@ -155,14 +170,20 @@ impl UserManager {
     /// # Errors
     ///
     /// Only store or hashing failures; wrong credentials are `Ok(None)`.
-    pub async fn authenticate(&self, email: &str, password: Password) -> Result<Option<User>, Error> {
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: Password,
+    ) -> Result<Option<User>, Error> {
         let passwords = &self.inner.passwords;
         let Some(user) = self.inner.users.get_by_email(email.trim()).await? else {
             passwords.hash(password).await?;
             return Ok(None);
         };
 
-        let verdict = passwords.verify(password.clone(), user.hashed_password.clone()).await?;
+        let verdict = passwords
+            .verify(password.clone(), user.hashed_password.clone())
+            .await?;
         match verdict {
             Verification::Invalid => Ok(None),
             Verification::Valid => Ok(Some(user)),
@@ -196,7 +217,11 @@ impl UserManager {
         self.inner.hooks.on_after_login(user, request).await;
     }
 
-    async fn validate_password(&self, password: &Password, context: PasswordContext<'_>) -> Result<(), Error> {
+    async fn validate_password(
+        &self,
+        password: &Password,
+        context: PasswordContext<'_>,
+    ) -> Result<(), Error> {
         let verdict = self.inner.hooks.validate_password(password, context).await;
         verdict.map_err(|reason| Error::InvalidPassword { reason })
     }

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::*;
 use crate::hooks::Hooks;
 use crate::password::Argon2Hasher;
-use crate::{HashedPassword, MemoryStore, Secret, Token};
+use crate::{Fields, HashedPassword, MemoryStore, Secret, Token};
 
 #[derive(Default)]
 struct Recorder {
@@ -19,7 +19,12 @@ impl Recorder {
     }
 
     fn last_token(&self) -> Token {
-        self.tokens.lock().expect("lock").last().cloned().expect("a token was issued")
+        self.tokens
+            .lock()
+            .expect("lock")
+            .last()
+            .cloned()
+            .expect("a token was issued")
     }
 
     fn push(&self, event: impl Into<String>) {
@@ -29,7 +34,11 @@ impl Recorder {
 
 #[async_trait]
 impl Hooks for Arc<Recorder> {
-    async fn validate_password(&self, password: &Password, context: PasswordContext<'_>) -> Result<(), String> {
+    async fn validate_password(
+        &self,
+        password: &Password,
+        context: PasswordContext<'_>,
+    ) -> Result<(), String> {
         let password = password.expose_secret();
         if password.len() < 8 {
             return Err("Password should be at least 8 characters".into());
@@ -85,16 +94,27 @@ fn fixture() -> Fixture {
     let store = MemoryStore::new();
     let recorder = Arc::new(Recorder::default());
     let hasher = Argon2Hasher::with_params(1024, 1, 1).expect("params");
-    let manager = UserManager::builder(store.clone(), JwtKeys::hs256(&Secret::new("s")).expect("keys"))
-        .hooks(Arc::clone(&recorder))
-        .passwords(PasswordHelper::new(hasher, 2))
-        .build();
-    Fixture { manager, store, recorder }
+    let manager = UserManager::builder(
+        store.clone(),
+        JwtKeys::hs256(&Secret::new("s")).expect("keys"),
+    )
+    .hooks(Arc::clone(&recorder))
+    .passwords(PasswordHelper::new(hasher, 2))
+    .build();
+    Fixture {
+        manager,
+        store,
+        recorder,
+    }
 }
 
 async fn register(f: &Fixture, email: &str) -> User {
     f.manager
-        .create(UserCreate::new(email, Password::new("long enough pw")), true, None)
+        .create(
+            UserCreate::new(email, Password::new("long enough pw")),
+            true,
+            None,
+        )
         .await
         .expect("register")
 }
@@ -104,20 +124,37 @@ async fn create_checks_the_password_rule_before_uniqueness() {
     let f = fixture();
     register(&f, "a@example.com").await;
     let short = UserCreate::new("A@example.com", Password::new("short"));
-    assert!(matches!(f.manager.create(short, true, None).await, Err(Error::InvalidPassword { .. })));
+    assert!(matches!(
+        f.manager.create(short, true, None).await,
+        Err(Error::InvalidPassword { .. })
+    ));
     let dup = UserCreate::new("A@EXAMPLE.com", Password::new("long enough pw"));
-    assert!(matches!(f.manager.create(dup, true, None).await, Err(Error::UserAlreadyExists)));
+    assert!(matches!(
+        f.manager.create(dup, true, None).await,
+        Err(Error::UserAlreadyExists)
+    ));
     let contains = UserCreate::new("b@example.com", Password::new("xb@example.comx"));
-    let err = f.manager.create(contains, true, None).await.expect_err("refused");
-    assert!(matches!(err, Error::InvalidPassword { reason } if reason == "Password should not contain e-mail"));
+    let err = f
+        .manager
+        .create(contains, true, None)
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(err, Error::InvalidPassword { reason } if reason == "Password should not contain e-mail")
+    );
     assert_eq!(f.recorder.events(), ["register"]);
 }
 
 #[tokio::test]
 async fn safe_create_ignores_flags_and_unsafe_create_honours_them() {
     let f = fixture();
-    let create = UserCreate::new("a@example.com", Password::new("long enough pw")).flags(false, true, true);
-    let safe = f.manager.create(create.clone(), true, None).await.expect("create");
+    let create =
+        UserCreate::new("a@example.com", Password::new("long enough pw")).flags(false, true, true);
+    let safe = f
+        .manager
+        .create(create.clone(), true, None)
+        .await
+        .expect("create");
     assert!(safe.is_active && !safe.is_superuser && !safe.is_verified);
     let mut create = create;
     create.email = "b@example.com".into();
@@ -129,11 +166,20 @@ async fn safe_create_ignores_flags_and_unsafe_create_honours_them() {
 async fn authenticate_checks_password_and_ignores_address_case() {
     let f = fixture();
     let user = register(&f, "Ann@Example.com").await;
-    let ok = f.manager.authenticate(" ann@example.COM ", Password::new("long enough pw")).await;
+    let ok = f
+        .manager
+        .authenticate(" ann@example.COM ", Password::new("long enough pw"))
+        .await;
     assert_eq!(ok.expect("auth").map(|u| u.id), Some(user.id));
-    let wrong = f.manager.authenticate("ann@example.com", Password::new("wrong")).await;
+    let wrong = f
+        .manager
+        .authenticate("ann@example.com", Password::new("wrong"))
+        .await;
     assert!(wrong.expect("auth").is_none());
-    let unknown = f.manager.authenticate("nobody@example.com", Password::new("x")).await;
+    let unknown = f
+        .manager
+        .authenticate("nobody@example.com", Password::new("x"))
+        .await;
     assert!(unknown.expect("auth").is_none());
 }
 
@@ -141,10 +187,22 @@ async fn authenticate_checks_password_and_ignores_address_case() {
 async fn authenticate_upgrades_bcrypt_hashes() {
     let f = fixture();
     let bcrypt = HashedPassword::new(bcrypt::hash("old password", 4).expect("bcrypt"));
-    let user = f.store.create(User::new("old@example.com", bcrypt)).await.expect("create");
-    let found = f.manager.authenticate("old@example.com", Password::new("old password")).await;
+    let user = f
+        .store
+        .create(User::new("old@example.com", bcrypt))
+        .await
+        .expect("create");
+    let found = f
+        .manager
+        .authenticate("old@example.com", Password::new("old password"))
+        .await;
     let found = found.expect("auth").expect("valid");
-    assert!(found.hashed_password.expose_secret().starts_with("$argon2id$"));
+    assert!(
+        found
+            .hashed_password
+            .expose_secret()
+            .starts_with("$argon2id$")
+    );
     let stored = f.store.get(user.id).await.expect("get").expect("user");
     assert_eq!(stored.hashed_password, found.hashed_password);
 }
@@ -153,19 +211,38 @@ async fn authenticate_upgrades_bcrypt_hashes() {
 async fn reset_token_works_once_and_checks_the_new_password_after_the_token() {
     let f = fixture();
     let user = register(&f, "a@example.com").await;
-    let token = f.manager.forgot_password(&user, None).await.expect("forgot");
+    let token = f
+        .manager
+        .forgot_password(&user, None)
+        .await
+        .expect("forgot");
     assert_eq!(token, f.recorder.last_token());
 
-    let short = f.manager.reset_password(token.expose_secret(), Password::new("short"), None).await;
+    let short = f
+        .manager
+        .reset_password(token.expose_secret(), Password::new("short"), None)
+        .await;
     assert!(matches!(short, Err(Error::InvalidPassword { .. })));
-    let bad = f.manager.reset_password("garbage", Password::new("short"), None).await;
+    let bad = f
+        .manager
+        .reset_password("garbage", Password::new("short"), None)
+        .await;
     assert!(matches!(bad, Err(Error::InvalidResetPasswordToken)));
 
-    let reset = f.manager.reset_password(token.expose_secret(), Password::new("brand new pw"), None).await;
+    let reset = f
+        .manager
+        .reset_password(token.expose_secret(), Password::new("brand new pw"), None)
+        .await;
     reset.expect("reset");
-    let again = f.manager.reset_password(token.expose_secret(), Password::new("another new pw"), None).await;
+    let again = f
+        .manager
+        .reset_password(token.expose_secret(), Password::new("another new pw"), None)
+        .await;
     assert!(matches!(again, Err(Error::InvalidResetPasswordToken)));
-    let signed_in = f.manager.authenticate("a@example.com", Password::new("brand new pw")).await;
+    let signed_in = f
+        .manager
+        .authenticate("a@example.com", Password::new("brand new pw"))
+        .await;
     assert!(signed_in.expect("auth").is_some());
 }
 
@@ -173,15 +250,35 @@ async fn reset_token_works_once_and_checks_the_new_password_after_the_token() {
 async fn reset_refuses_inactive_and_deleted_users() {
     let f = fixture();
     let user = register(&f, "a@example.com").await;
-    let token = f.manager.forgot_password(&user, None).await.expect("forgot");
-    let deactivate = UserUpdate { is_active: Some(false), ..UserUpdate::default() };
-    let inactive = f.manager.update(deactivate, &user, false, None).await.expect("update");
-    let reset = f.manager.reset_password(token.expose_secret(), Password::new("brand new pw"), None).await;
+    let token = f
+        .manager
+        .forgot_password(&user, None)
+        .await
+        .expect("forgot");
+    let deactivate = UserUpdate {
+        is_active: Some(false),
+        ..UserUpdate::default()
+    };
+    let inactive = f
+        .manager
+        .update(deactivate, &user, false, None)
+        .await
+        .expect("update");
+    let reset = f
+        .manager
+        .reset_password(token.expose_secret(), Password::new("brand new pw"), None)
+        .await;
     assert!(matches!(reset, Err(Error::UserInactive)));
-    assert!(matches!(f.manager.forgot_password(&inactive, None).await, Err(Error::UserInactive)));
+    assert!(matches!(
+        f.manager.forgot_password(&inactive, None).await,
+        Err(Error::UserInactive)
+    ));
 
     f.manager.delete(&inactive, None).await.expect("delete");
-    let reset = f.manager.reset_password(token.expose_secret(), Password::new("brand new pw"), None).await;
+    let reset = f
+        .manager
+        .reset_password(token.expose_secret(), Password::new("brand new pw"), None)
+        .await;
     assert!(matches!(reset, Err(Error::InvalidResetPasswordToken)));
 }
 
@@ -189,9 +286,19 @@ async fn reset_refuses_inactive_and_deleted_users() {
 async fn verify_token_dies_when_the_address_changes() {
     let f = fixture();
     let user = register(&f, "a@example.com").await;
-    let token = f.manager.request_verify(&user, None).await.expect("request");
-    let update = UserUpdate { email: Some("b@example.com".into()), ..UserUpdate::default() };
-    f.manager.update(update, &user, true, None).await.expect("update");
+    let token = f
+        .manager
+        .request_verify(&user, None)
+        .await
+        .expect("request");
+    let update = UserUpdate {
+        email: Some("b@example.com".into()),
+        ..UserUpdate::default()
+    };
+    f.manager
+        .update(update, &user, true, None)
+        .await
+        .expect("update");
     let verify = f.manager.verify(token.expose_secret(), None).await;
     assert!(matches!(verify, Err(Error::InvalidVerifyToken)));
 }
@@ -200,13 +307,28 @@ async fn verify_token_dies_when_the_address_changes() {
 async fn verify_marks_verified_once() {
     let f = fixture();
     let user = register(&f, "a@example.com").await;
-    let token = f.manager.request_verify(&user, None).await.expect("request");
-    let verified = f.manager.verify(token.expose_secret(), None).await.expect("verify");
+    let token = f
+        .manager
+        .request_verify(&user, None)
+        .await
+        .expect("request");
+    let verified = f
+        .manager
+        .verify(token.expose_secret(), None)
+        .await
+        .expect("verify");
     assert!(verified.is_verified);
     let again = f.manager.verify(token.expose_secret(), None).await;
     assert!(matches!(again, Err(Error::UserAlreadyVerified)));
-    assert!(matches!(f.manager.request_verify(&verified, None).await, Err(Error::UserAlreadyVerified)));
-    let reset_token = f.manager.forgot_password(&verified, None).await.expect("forgot");
+    assert!(matches!(
+        f.manager.request_verify(&verified, None).await,
+        Err(Error::UserAlreadyVerified)
+    ));
+    let reset_token = f
+        .manager
+        .forgot_password(&verified, None)
+        .await
+        .expect("forgot");
     let wrong_kind = f.manager.verify(reset_token.expose_secret(), None).await;
     assert!(matches!(wrong_kind, Err(Error::InvalidVerifyToken)));
 }
@@ -215,16 +337,37 @@ async fn verify_marks_verified_once() {
 async fn update_email_resets_verification_except_for_a_case_change() {
     let f = fixture();
     let user = register(&f, "a@example.com").await;
-    let verify = UserUpdate { is_verified: Some(true), ..UserUpdate::default() };
-    let user = f.manager.update(verify, &user, false, None).await.expect("update");
+    let verify = UserUpdate {
+        is_verified: Some(true),
+        ..UserUpdate::default()
+    };
+    let user = f
+        .manager
+        .update(verify, &user, false, None)
+        .await
+        .expect("update");
 
-    let case_only = UserUpdate { email: Some("A@EXAMPLE.COM".into()), ..UserUpdate::default() };
-    let user = f.manager.update(case_only, &user, true, None).await.expect("case change");
+    let case_only = UserUpdate {
+        email: Some("A@EXAMPLE.COM".into()),
+        ..UserUpdate::default()
+    };
+    let user = f
+        .manager
+        .update(case_only, &user, true, None)
+        .await
+        .expect("case change");
     assert_eq!(user.email, "A@example.com");
     assert!(user.is_verified);
 
-    let moved = UserUpdate { email: Some("z@example.com".into()), ..UserUpdate::default() };
-    let user = f.manager.update(moved, &user, true, None).await.expect("new address");
+    let moved = UserUpdate {
+        email: Some("z@example.com".into()),
+        ..UserUpdate::default()
+    };
+    let user = f
+        .manager
+        .update(moved, &user, true, None)
+        .await
+        .expect("new address");
     assert!(!user.is_verified);
 }
 
@@ -233,10 +376,23 @@ async fn update_refuses_taken_addresses_and_bad_passwords() {
     let f = fixture();
     let user = register(&f, "a@example.com").await;
     register(&f, "b@example.com").await;
-    let taken = UserUpdate { email: Some("B@example.com".into()), password: Some(Password::new("x")), ..UserUpdate::default() };
-    assert!(matches!(f.manager.update(taken, &user, true, None).await, Err(Error::UserAlreadyExists)));
-    let weak = UserUpdate { password: Some(Password::new("x")), ..UserUpdate::default() };
-    assert!(matches!(f.manager.update(weak, &user, true, None).await, Err(Error::InvalidPassword { .. })));
+    let taken = UserUpdate {
+        email: Some("B@example.com".into()),
+        password: Some(Password::new("x")),
+        ..UserUpdate::default()
+    };
+    assert!(matches!(
+        f.manager.update(taken, &user, true, None).await,
+        Err(Error::UserAlreadyExists)
+    ));
+    let weak = UserUpdate {
+        password: Some(Password::new("x")),
+        ..UserUpdate::default()
+    };
+    assert!(matches!(
+        f.manager.update(weak, &user, true, None).await,
+        Err(Error::InvalidPassword { .. })
+    ));
 }
 
 #[tokio::test]
@@ -251,11 +407,18 @@ async fn safe_update_ignores_flags_and_reports_field_names() {
         fields,
         ..UserUpdate::default()
     };
-    let updated = f.manager.update(update, &user, true, None).await.expect("update");
+    let updated = f
+        .manager
+        .update(update, &user, true, None)
+        .await
+        .expect("update");
     assert!(!updated.is_superuser);
     assert_eq!(updated.fields["nickname"], "Ann");
     assert_ne!(updated.hashed_password, user.hashed_password);
-    assert_eq!(f.recorder.events().last().map(String::as_str), Some("update nickname,password"));
+    assert_eq!(
+        f.recorder.events().last().map(String::as_str),
+        Some("update nickname,password")
+    );
 }
 
 #[tokio::test]
@@ -263,6 +426,9 @@ async fn delete_runs_both_hooks() {
     let f = fixture();
     let user = register(&f, "a@example.com").await;
     f.manager.delete(&user, None).await.expect("delete");
-    assert!(matches!(f.manager.get(user.id).await, Err(Error::UserNotExists)));
+    assert!(matches!(
+        f.manager.get(user.id).await,
+        Err(Error::UserNotExists)
+    ));
     assert_eq!(f.recorder.events(), ["register", "before_delete", "delete"]);
 }

@@ -46,17 +46,28 @@ impl UserManager {
     /// # Errors
     ///
     /// [`Error::UserInactive`], or a hashing or signing failure.
-    pub async fn forgot_password(&self, user: &User, request: Option<&Parts>) -> Result<Token, Error> {
+    pub async fn forgot_password(
+        &self,
+        user: &User,
+        request: Option<&Parts>,
+    ) -> Result<Token, Error> {
         if !user.is_active {
             return Err(Error::UserInactive);
         }
         let fingerprint = self.fingerprint(&user.hashed_password).await?;
         let claims = ResetClaimsOut {
-            claims: claims(user.id.to_string(), &self.inner.names.reset_audience, self.inner.reset_lifetime),
+            claims: claims(
+                user.id.to_string(),
+                &self.inner.names.reset_audience,
+                self.inner.reset_lifetime,
+            ),
             password_fgpt: fingerprint.expose_secret(),
         };
         let token = self.inner.reset_keys.encode(&claims)?;
-        self.inner.hooks.on_after_forgot_password(user, &token, request).await;
+        self.inner
+            .hooks
+            .on_after_forgot_password(user, &token, request)
+            .await;
         Ok(token)
     }
 
@@ -69,7 +80,12 @@ impl UserManager {
     ///
     /// [`Error::InvalidResetPasswordToken`], [`Error::UserInactive`],
     /// [`Error::InvalidPassword`], or a store or hashing failure.
-    pub async fn reset_password(&self, token: &str, password: Password, request: Option<&Parts>) -> Result<User, Error> {
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        password: Password,
+        request: Option<&Parts>,
+    ) -> Result<User, Error> {
         let audience = &self.inner.names.reset_audience;
         let claims: ResetClaimsIn = self
             .inner
@@ -81,21 +97,33 @@ impl UserManager {
 
         let stored = Password::new(user.hashed_password.expose_secret());
         let fingerprint = HashedPassword::new(claims.password_fgpt);
-        if !self.inner.passwords.verify(stored, fingerprint).await?.is_valid() {
+        if !self
+            .inner
+            .passwords
+            .verify(stored, fingerprint)
+            .await?
+            .is_valid()
+        {
             return Err(Error::InvalidResetPasswordToken);
         }
         if !user.is_active {
             return Err(Error::UserInactive);
         }
 
-        let context = PasswordContext { email: &user.email, user: Some(&user) };
+        let context = PasswordContext {
+            email: &user.email,
+            user: Some(&user),
+        };
         self.validate_password(&password, context).await?;
         let patch = UserPatch {
             hashed_password: Some(self.inner.passwords.hash(password).await?),
             ..UserPatch::default()
         };
         let user = self.inner.users.update(user.id, &patch).await?;
-        self.inner.hooks.on_after_reset_password(&user, request).await;
+        self.inner
+            .hooks
+            .on_after_reset_password(&user, request)
+            .await;
         Ok(user)
     }
 
@@ -107,7 +135,11 @@ impl UserManager {
     /// # Errors
     ///
     /// [`Error::UserInactive`], [`Error::UserAlreadyVerified`], or a signing failure.
-    pub async fn request_verify(&self, user: &User, request: Option<&Parts>) -> Result<Token, Error> {
+    pub async fn request_verify(
+        &self,
+        user: &User,
+        request: Option<&Parts>,
+    ) -> Result<Token, Error> {
         if !user.is_active {
             return Err(Error::UserInactive);
         }
@@ -115,11 +147,18 @@ impl UserManager {
             return Err(Error::UserAlreadyVerified);
         }
         let claims = VerifyClaimsOut {
-            claims: claims(user.id.to_string(), &self.inner.names.verify_audience, self.inner.verify_lifetime),
+            claims: claims(
+                user.id.to_string(),
+                &self.inner.names.verify_audience,
+                self.inner.verify_lifetime,
+            ),
             email: &user.email,
         };
         let token = self.inner.verify_keys.encode(&claims)?;
-        self.inner.hooks.on_after_request_verify(user, &token, request).await;
+        self.inner
+            .hooks
+            .on_after_request_verify(user, &token, request)
+            .await;
         Ok(token)
     }
 
@@ -158,7 +197,10 @@ impl UserManager {
     /// The reset-token fingerprint of a password hash: an argon2id hash of the hash
     /// string, verified like a password, as FastAPI Users computes it.
     async fn fingerprint(&self, hash: &HashedPassword) -> Result<HashedPassword, Error> {
-        self.inner.passwords.hash(Password::new(hash.expose_secret())).await
+        self.inner
+            .passwords
+            .hash(Password::new(hash.expose_secret()))
+            .await
     }
 
     /// The user a token's `sub` names, if it parses and exists.

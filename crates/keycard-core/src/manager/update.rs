@@ -81,13 +81,16 @@ impl UserUpdate {
             ("is_superuser", self.is_superuser.is_some()),
             ("is_verified", self.is_verified.is_some()),
         ];
-        let mut names: Vec<String> = [("email", self.email.is_some()), ("password", self.password.is_some())]
-            .into_iter()
-            .chain(flags.into_iter().filter(|_| !safe))
-            .filter(|(_, present)| *present)
-            .map(|(name, _)| name.to_owned())
-            .chain(self.fields.keys().cloned())
-            .collect();
+        let mut names: Vec<String> = [
+            ("email", self.email.is_some()),
+            ("password", self.password.is_some()),
+        ]
+        .into_iter()
+        .chain(flags.into_iter().filter(|_| !safe))
+        .filter(|(_, present)| *present)
+        .map(|(name, _)| name.to_owned())
+        .chain(self.fields.keys().cloned())
+        .collect();
         names.sort();
         names
     }
@@ -135,7 +138,10 @@ impl UserManager {
         }
         if let Some(password) = update.password {
             let email = patch.email.as_deref().unwrap_or(&user.email);
-            let context = PasswordContext { email, user: Some(user) };
+            let context = PasswordContext {
+                email,
+                user: Some(user),
+            };
             self.validate_password(&password, context).await?;
             patch.hashed_password = Some(self.inner.passwords.hash(password).await?);
         }
@@ -151,7 +157,10 @@ impl UserManager {
             self.inner.users.update(user.id, &patch).await?
         };
         tracing::debug!(user.id = %user.id, ?fields, "user updated");
-        self.inner.hooks.on_after_update(&updated, &fields, request).await;
+        self.inner
+            .hooks
+            .on_after_update(&updated, &fields, request)
+            .await;
         Ok(updated)
     }
 }

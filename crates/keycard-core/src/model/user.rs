@@ -64,7 +64,6 @@ impl User {
     }
 }
 
-
 /// A change to a user: `None` leaves a column as it is.
 ///
 /// A store applies the whole patch atomically, or none of it.

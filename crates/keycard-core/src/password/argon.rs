@@ -135,7 +135,10 @@ mod tests {
         assert_eq!(parsed.algorithm.as_str(), "argon2id");
         assert_eq!(parsed.salt.map(|s| s.len()), Some(16));
         assert_eq!(parsed.hash.map(|h| h.len()), Some(32));
-        assert!(hash.expose_secret().starts_with("$argon2id$v=19$m=65536,t=3,p=4$"));
+        assert!(
+            hash.expose_secret()
+                .starts_with("$argon2id$v=19$m=65536,t=3,p=4$")
+        );
     }
 
     #[test]

@@ -66,7 +66,8 @@ impl PasswordHelper {
         password: Password,
         hash: HashedPassword,
     ) -> Result<Verification, Error> {
-        self.run(move |hasher| hasher.verify(&password, &hash)).await
+        self.run(move |hasher| hasher.verify(&password, &hash))
+            .await
     }
 
     async fn run<T, F>(&self, job: F) -> Result<T, Error>

@@ -51,7 +51,9 @@ impl MemoryStore {
     fn tables(&self) -> MutexGuard<'_, Tables> {
         // A panic while holding the lock cannot leave a half-applied change: every write
         // below checks first and mutates last.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -204,7 +206,10 @@ impl AccessTokenStore for MemoryStore {
             .cloned())
     }
 
-    async fn create_token(&self, record: AccessTokenRecord) -> Result<AccessTokenRecord, StoreError> {
+    async fn create_token(
+        &self,
+        record: AccessTokenRecord,
+    ) -> Result<AccessTokenRecord, StoreError> {
         let mut tables = self.tables();
         tables.user(record.user_id)?;
         let key = record.token.expose_secret().to_owned();
@@ -230,7 +235,9 @@ impl AccessTokenStore for MemoryStore {
     async fn purge_expired_tokens(&self, max_age: Duration) -> Result<u64, StoreError> {
         let mut tables = self.tables();
         let before = tables.tokens.len();
-        tables.tokens.retain(|_, record| !is_older_than(record, max_age));
+        tables
+            .tokens
+            .retain(|_, record| !is_older_than(record, max_age));
         Ok((before - tables.tokens.len()) as u64)
     }
 }

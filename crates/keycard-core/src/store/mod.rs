@@ -120,7 +120,10 @@ pub trait AccessTokenStore: Send + Sync + 'static {
     ///
     /// [`StoreError::NotFound`] when the user does not exist, [`StoreError::DuplicateId`]
     /// when the token exists already.
-    async fn create_token(&self, record: AccessTokenRecord) -> Result<AccessTokenRecord, StoreError>;
+    async fn create_token(
+        &self,
+        record: AccessTokenRecord,
+    ) -> Result<AccessTokenRecord, StoreError>;
 
     /// Deletes a token; deleting an unknown token is not an error.
     ///
@@ -142,4 +145,51 @@ pub trait AccessTokenStore: Send + Sync + 'static {
     ///
     /// Only when the store fails.
     async fn purge_expired_tokens(&self, max_age: Duration) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+impl<S: UserStore + ?Sized> UserStore for std::sync::Arc<S> {
+    async fn get(&self, id: Uuid) -> Result<Option<User>, StoreError> {
+        (**self).get(id).await
+    }
+
+    async fn get_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        (**self).get_by_email(email).await
+    }
+
+    async fn get_by_oauth_account(
+        &self,
+        oauth_name: &str,
+        account_id: &str,
+    ) -> Result<Option<User>, StoreError> {
+        (**self).get_by_oauth_account(oauth_name, account_id).await
+    }
+
+    async fn create(&self, user: User) -> Result<User, StoreError> {
+        (**self).create(user).await
+    }
+
+    async fn update(&self, id: Uuid, patch: &UserPatch) -> Result<User, StoreError> {
+        (**self).update(id, patch).await
+    }
+
+    async fn delete(&self, id: Uuid) -> Result<(), StoreError> {
+        (**self).delete(id).await
+    }
+
+    async fn add_oauth_account(
+        &self,
+        user_id: Uuid,
+        account: OAuthAccount,
+    ) -> Result<User, StoreError> {
+        (**self).add_oauth_account(user_id, account).await
+    }
+
+    async fn update_oauth_account(
+        &self,
+        user_id: Uuid,
+        account: OAuthAccount,
+    ) -> Result<User, StoreError> {
+        (**self).update_oauth_account(user_id, account).await
+    }
 }

@@ -43,10 +43,19 @@ fn refuses_wrong_audience_wrong_secret_and_garbage() {
         .expect("encode");
     let token = token.expose_secret();
     let other = JwtKeys::hs256(&Secret::new("other")).expect("keys");
-    assert!(matches!(keys().decode::<Value>(token, "keycard:reset"), Err(Error::TokenInvalid)));
-    assert!(matches!(other.decode::<Value>(token, AUD), Err(Error::TokenInvalid)));
+    assert!(matches!(
+        keys().decode::<Value>(token, "keycard:reset"),
+        Err(Error::TokenInvalid)
+    ));
+    assert!(matches!(
+        other.decode::<Value>(token, AUD),
+        Err(Error::TokenInvalid)
+    ));
     for garbage in ["", "abc", "a.b.c", "....", "é.é.é"] {
-        assert!(matches!(keys().decode::<Value>(garbage, AUD), Err(Error::TokenInvalid)));
+        assert!(matches!(
+            keys().decode::<Value>(garbage, AUD),
+            Err(Error::TokenInvalid)
+        ));
     }
 }
 
@@ -63,7 +72,10 @@ fn refuses_expired_tokens_without_leeway() {
 
 #[test]
 fn refuses_tokens_without_exp_or_aud() {
-    for claims in [json!({"sub": "u1", "aud": [AUD]}), json!({"sub": "u1", "exp": now_unix() + 60})] {
+    for claims in [
+        json!({"sub": "u1", "aud": [AUD]}),
+        json!({"sub": "u1", "exp": now_unix() + 60}),
+    ] {
         let token = keys().encode(&claims).expect("encode");
         assert!(matches!(
             keys().decode::<Value>(token.expose_secret(), AUD),
@@ -75,7 +87,9 @@ fn refuses_tokens_without_exp_or_aud() {
 #[test]
 fn honours_not_before() {
     let token = keys()
-        .encode(&json!({"sub": "u1", "aud": [AUD], "exp": now_unix() + 600, "nbf": now_unix() + 300}))
+        .encode(
+            &json!({"sub": "u1", "aud": [AUD], "exp": now_unix() + 600, "nbf": now_unix() + 300}),
+        )
         .expect("encode");
     assert!(keys().decode::<Value>(token.expose_secret(), AUD).is_err());
 }
@@ -88,7 +102,11 @@ fn refuses_alg_none_and_other_algorithms() {
     let unsigned = format!("{header}.{payload}.");
     assert!(keys().decode::<Value>(&unsigned, AUD).is_err());
 
-    let hs512 = encode_raw(&json!({"alg": "HS512", "typ": "JWT"}), &claims, "test-secret");
+    let hs512 = encode_raw(
+        &json!({"alg": "HS512", "typ": "JWT"}),
+        &claims,
+        "test-secret",
+    );
     assert!(keys().decode::<Value>(&hs512, AUD).is_err());
 }
 
