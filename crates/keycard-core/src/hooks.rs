@@ -5,6 +5,9 @@ use http::request::Parts;
 
 use crate::{Password, Token, User};
 
+/// The head of the HTTP request an event came from, as hooks receive it.
+pub type RequestParts = Parts;
+
 /// Callbacks the [`UserManager`](crate::manager::UserManager) runs around each
 /// lifecycle event. Every method has a no-op default, so an application implements only
 /// the ones it needs.

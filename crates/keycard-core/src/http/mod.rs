@@ -161,6 +161,37 @@ impl Keycard {
         ctx.dispatch(endpoint).await
     }
 
+    /// Every path the API serves, with `{name}` for a path parameter, for frameworks that
+    /// route by path before handing requests over.
+    ///
+    /// ```
+    /// use keycard_core::http::Keycard;
+    /// use keycard_core::{MemoryStore, Secret};
+    ///
+    /// let keycard = Keycard::builder(MemoryStore::new(), Secret::new("s"))
+    ///     .bearer_backend("jwt")
+    ///     .standard_routes()
+    ///     .build()?;
+    /// assert!(keycard.paths().contains(&"/auth/jwt/login".to_owned()));
+    /// assert!(keycard.paths().contains(&"/users/{id}".to_owned()));
+    /// # Ok::<(), keycard_core::Error>(())
+    /// ```
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self
+            .shared
+            .mounts
+            .iter()
+            .flat_map(|(prefix, router)| {
+                router
+                    .patterns()
+                    .iter()
+                    .map(move |p| format!("{prefix}{p}"))
+            })
+            .collect();
+        paths.dedup();
+        paths
+    }
+
     /// Whether a path and method belong to the API, for frameworks that mount it next to
     /// their own routes.
     pub fn serves(&self, path: &str, method: &Method) -> bool {

@@ -72,6 +72,17 @@ pub(crate) enum Match {
 }
 
 impl Router {
+    /// The path patterns below the mount prefix, with `{name}` for a parameter.
+    pub(crate) fn patterns(&self) -> &'static [&'static str] {
+        match self {
+            Self::Auth { .. } => &["/login", "/logout"],
+            Self::Register => &["/register"],
+            Self::ResetPassword => &["/forgot-password", "/reset-password"],
+            Self::Verify => &["/request-verify-token", "/verify"],
+            Self::Users { .. } => &["/me", "/{id}"],
+        }
+    }
+
     /// Matches the path below the mount prefix.
     pub(crate) fn route(&self, rest: &str, method: &Method) -> Match {
         match (self, rest) {
