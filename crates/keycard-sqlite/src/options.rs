@@ -24,8 +24,7 @@ pub(crate) enum Location {
 /// let options = SqliteOptions::new("users.db")
 ///     .pool_size(8)
 ///     .busy_timeout(Duration::from_secs(10));
-/// assert_eq!(options.get_pool_size(), 8);
-/// assert_eq!(SqliteOptions::new("users.db").get_pool_size(), SqliteOptions::DEFAULT_POOL_SIZE);
+/// assert!(format!("{options:?}").contains("pool_size: 8"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct SqliteOptions {
@@ -93,11 +92,6 @@ impl SqliteOptions {
     pub fn busy_timeout(mut self, timeout: Duration) -> Self {
         self.busy_timeout = timeout;
         self
-    }
-
-    /// The number of read connections these options ask for.
-    pub fn get_pool_size(&self) -> usize {
-        self.pool_size
     }
 
     /// Opens the store, creating the file and its schema if missing and upgrading an
@@ -188,6 +182,6 @@ mod tests {
 
     #[test]
     fn pool_size_is_at_least_one() {
-        assert_eq!(SqliteOptions::in_memory().pool_size(0).get_pool_size(), 1);
+        assert_eq!(SqliteOptions::in_memory().pool_size(0).pool_size, 1);
     }
 }
