@@ -56,11 +56,12 @@ pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 ///     .standard_routes()
 ///     .build()?;
 ///
+/// let body = r#"{"email": "a@example.com", "password": "secret password"}"#;
 /// let request = http::Request::post("/auth/register")
 ///     .header("content-type", "application/json")
-///     .body(r#"{"email": "a@example.com", "password": "secret password"}"#.to_owned())
+///     .body(http_body_util::Full::new(bytes::Bytes::from(body)))
 ///     .unwrap();
-/// let response = keycard.handle(request.map(http_body_util::Full::new)).await;
+/// let response = keycard.handle(request).await;
 /// assert_eq!(response.status(), 201);
 /// # Ok::<(), keycard_core::Error>(())
 /// # }).unwrap();
