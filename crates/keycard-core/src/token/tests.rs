@@ -120,3 +120,41 @@ fn debug_never_prints_key_material() {
     let text = format!("{:?}", keys());
     assert!(text.contains("HS256") && !text.contains("test-secret"));
 }
+
+/// A fixed P-256 key pair, made at test time so no private key is committed.
+fn es256_keys() -> JwtKeys {
+    use p256::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _, LineEnding};
+
+    let secret = p256::SecretKey::from_slice(&[7u8; 32]).expect("scalar in range");
+    let private = secret.to_pkcs8_pem(LineEnding::LF).expect("pkcs8");
+    let public = secret
+        .public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .expect("spki");
+    JwtKeys::es256_pem(private.as_bytes(), public.as_bytes()).expect("es256 keys")
+}
+
+#[test]
+fn es256_keys_sign_and_verify_and_refuse_hs256_tokens() {
+    let es256 = es256_keys();
+    assert_eq!(es256.algorithm(), "ES256");
+    let token = es256
+        .encode(&claims("u1", AUD, Duration::from_secs(60)))
+        .expect("encode");
+    let decoded: Value = es256.decode(token.expose_secret(), AUD).expect("decode");
+    assert_eq!(decoded["sub"], "u1");
+
+    let hs256 = keys()
+        .encode(&claims("u1", AUD, Duration::from_secs(60)))
+        .expect("encode");
+    assert!(matches!(
+        es256.decode::<Value>(hs256.expose_secret(), AUD),
+        Err(Error::TokenInvalid)
+    ));
+}
+
+#[test]
+fn malformed_pem_keys_are_refused() {
+    assert!(JwtKeys::es256_pem(b"not a key", b"not a key").is_err());
+    assert!(JwtKeys::rs256_pem(b"not a key", b"not a key").is_err());
+}
