@@ -9,7 +9,7 @@
 //!   async runtime on a bounded pool) and signed [tokens](token);
 //! - [authentication strategies](strategy) (stateless JWT, database tokens);
 //! - the [`UserManager`](manager::UserManager) with the application's lifecycle
-//!   [hooks](hooks);
+//!   [`hooks`];
 //! - the whole [HTTP API](http) as one framework-neutral `tower::Service`, which
 //!   `keycard-axum` mounts in axum.
 //!

@@ -7,7 +7,7 @@ use crate::HashedPassword;
 /// Application-defined fields of a user, by name.
 ///
 /// Stores keep them as a JSON object so that any application's fields round-trip through
-/// any store; [`crate::fields`] turns them into a typed struct at the API's edge.
+/// any store; [`crate::http::FieldSchema`] turns them into a typed struct at the API's edge.
 pub type Fields = Map<String, Value>;
 
 /// A stored user.
