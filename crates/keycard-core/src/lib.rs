@@ -61,7 +61,7 @@
 //! conformance kit, `keycard-test-kit`, against it: it pins every behaviour the manager
 //! relies on, such as case-insensitive e-mail uniqueness enforced at write time.
 //!
-//! Supported Rust versions: the workspace's `rust-version` (1.88) and newer.
+//! Supported Rust versions: the workspace's `rust-version` (1.89) and newer.
 
 pub mod email;
 mod error;
