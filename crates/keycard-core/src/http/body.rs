@@ -95,7 +95,7 @@ fn byte_offset(bytes: &[u8], err: &serde_json::Error) -> usize {
 
 /// Parses an `application/x-www-form-urlencoded` or `multipart/form-data` body into its
 /// text fields. Other content types yield no fields, so required ones are reported
-/// missing, as FastAPI does.
+/// missing, as FastAPI does; an empty field counts as absent, as FastAPI reads forms.
 pub(crate) fn form_fields(parts: &Parts, bytes: &[u8]) -> Map<String, Value> {
     let media = media_type(&parts.headers).unwrap_or_default();
     let pairs: Vec<(String, String)> = if media == "application/x-www-form-urlencoded" {
@@ -106,10 +106,12 @@ pub(crate) fn form_fields(parts: &Parts, bytes: &[u8]) -> Map<String, Value> {
         Vec::new()
     };
     // The last value of a repeated field wins, as in Starlette.
-    pairs
+    let mut fields: Map<String, Value> = pairs
         .into_iter()
         .map(|(k, v)| (k, Value::String(v)))
-        .collect()
+        .collect();
+    fields.retain(|_, value| value.as_str().is_some_and(|v| !v.is_empty()));
+    fields
 }
 
 fn boundary(headers: &HeaderMap) -> Option<String> {
@@ -168,6 +170,16 @@ mod tests {
         );
         assert_eq!(fields["username"], "a@b.c");
         assert_eq!(fields["password"], "p w");
+    }
+
+    #[test]
+    fn empty_form_fields_count_as_absent() {
+        let fields = form_fields(
+            &parts("application/x-www-form-urlencoded"),
+            b"username=a&password=x&password=&grant_type=",
+        );
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields["username"], "a");
     }
 
     #[test]
