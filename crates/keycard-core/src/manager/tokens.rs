@@ -2,12 +2,13 @@
 //! sent to the user's mailbox.
 
 use http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::UserManager;
 use crate::hooks::PasswordContext;
-use crate::token::{Claims, claims};
+use crate::token::{Claims, JwtKeys, claims};
 use crate::{Error, HashedPassword, Password, Token, User, UserPatch};
 
 #[derive(Serialize)]
@@ -17,9 +18,16 @@ struct ResetClaimsOut<'a> {
     password_fgpt: &'a str,
 }
 
+/// A decoded token's subject with the claims of its kind.
+#[derive(Deserialize)]
+struct Subject<C> {
+    sub: String,
+    #[serde(flatten)]
+    claims: C,
+}
+
 #[derive(Deserialize)]
 struct ResetClaimsIn {
-    sub: String,
     password_fgpt: String,
 }
 
@@ -32,7 +40,6 @@ struct VerifyClaimsOut<'a> {
 
 #[derive(Deserialize)]
 struct VerifyClaimsIn {
-    sub: String,
     email: String,
 }
 
@@ -86,14 +93,12 @@ impl UserManager {
         password: Password,
         request: Option<&Parts>,
     ) -> Result<User, Error> {
+        let keys = &self.inner.reset_keys;
         let audience = &self.inner.names.reset_audience;
-        let claims: ResetClaimsIn = self
-            .inner
-            .reset_keys
-            .decode(token, audience)
-            .map_err(|_| Error::InvalidResetPasswordToken)?;
-        let user = self.user_from_subject(&claims.sub).await?;
-        let user = user.ok_or(Error::InvalidResetPasswordToken)?;
+        let invalid = || Error::InvalidResetPasswordToken;
+        let (claims, user) = self
+            .token_user::<ResetClaimsIn>(keys, token, audience, invalid)
+            .await?;
 
         let stored = Password::new(user.hashed_password.expose_secret());
         let fingerprint = HashedPassword::new(claims.password_fgpt);
@@ -170,14 +175,12 @@ impl UserManager {
     /// another address than the user's current one, or a deleted or inactive user;
     /// [`Error::UserAlreadyVerified`]; or a store failure.
     pub async fn verify(&self, token: &str, request: Option<&Parts>) -> Result<User, Error> {
+        let keys = &self.inner.verify_keys;
         let audience = &self.inner.names.verify_audience;
-        let claims: VerifyClaimsIn = self
-            .inner
-            .verify_keys
-            .decode(token, audience)
-            .map_err(|_| Error::InvalidVerifyToken)?;
-        let user = self.user_from_subject(&claims.sub).await?;
-        let user = user.ok_or(Error::InvalidVerifyToken)?;
+        let invalid = || Error::InvalidVerifyToken;
+        let (claims, user) = self
+            .token_user::<VerifyClaimsIn>(keys, token, audience, invalid)
+            .await?;
         if user.email != claims.email || !user.is_active {
             return Err(Error::InvalidVerifyToken);
         }
@@ -203,11 +206,18 @@ impl UserManager {
             .await
     }
 
-    /// The user a token's `sub` names, if it parses and exists.
-    async fn user_from_subject(&self, sub: &str) -> Result<Option<User>, Error> {
-        let Ok(id) = Uuid::parse_str(sub) else {
-            return Ok(None);
-        };
-        Ok(self.inner.users.get(id).await?)
+    /// Decodes a token of one kind and loads the user its `sub` names. Every failure
+    /// but a store fault is `invalid()`.
+    async fn token_user<C: DeserializeOwned>(
+        &self,
+        keys: &JwtKeys,
+        token: &str,
+        audience: &str,
+        invalid: fn() -> Error,
+    ) -> Result<(C, User), Error> {
+        let decoded: Subject<C> = keys.decode(token, audience).map_err(|_| invalid())?;
+        let id = Uuid::parse_str(&decoded.sub).map_err(|_| invalid())?;
+        let user = self.inner.users.get(id).await?.ok_or_else(invalid)?;
+        Ok((decoded.claims, user))
     }
 }

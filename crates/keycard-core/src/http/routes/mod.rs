@@ -16,7 +16,7 @@ use super::body;
 use super::current_user::{self, Authenticated, CurrentUser};
 use super::input::Input;
 use super::reply::{self, Body, Outcome};
-use crate::User;
+use crate::{Error, Token, User};
 
 /// A group of routes mounted under a prefix, as FastAPI Users' routers are.
 #[derive(Debug, Clone)]
@@ -227,6 +227,32 @@ impl Ctx<'_> {
     /// 200 with the `UserRead` of a user.
     pub(crate) fn user_response(&self, user: &User) -> Outcome {
         Ok(reply::json(http::StatusCode::OK, &self.user_read(user)))
+    }
+}
+
+/// Reads `{"email"}` and issues a token to that user with `issue`, answering 202 `null`
+/// whether or not the address has an account and whether or not a token was issued
+/// (OWASP Forgot Password Cheat Sheet): callers learn nothing about accounts.
+pub(crate) async fn issue_for_email(
+    ctx: &Ctx<'_>,
+    issue: impl AsyncFnOnce(&User) -> Result<Token, Error>,
+) -> Outcome {
+    let mut input = ctx.json_input()?;
+    let email = input.email("email");
+    input.finish()?;
+
+    let accepted = Ok(reply::json(http::StatusCode::ACCEPTED, &Value::Null));
+    let Some(email) = email else {
+        return accepted;
+    };
+    let user = match ctx.shared.manager.get_by_email(&email).await {
+        Ok(user) => user,
+        Err(Error::UserNotExists) => return accepted,
+        Err(err) => return Err(reply::internal(&err)),
+    };
+    match issue(&user).await {
+        Ok(_) | Err(Error::UserInactive | Error::UserAlreadyVerified) => accepted,
+        Err(err) => Err(reply::internal(&err)),
     }
 }
 

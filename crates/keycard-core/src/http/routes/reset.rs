@@ -8,25 +8,11 @@ use crate::http::reply::{self, Outcome};
 use crate::{Error, Password};
 
 pub(super) async fn forgot_password(ctx: &Ctx<'_>) -> Outcome {
-    let mut input = ctx.json_input()?;
-    let email = input.email("email");
-    input.finish()?;
-
-    let accepted = Ok(reply::json(StatusCode::ACCEPTED, &Value::Null));
-    let Some(email) = email else {
-        return accepted;
-    };
-    // The same answer whether or not the address has an account (OWASP Forgot Password
-    // Cheat Sheet): only an active user gets a token.
     let manager = &ctx.shared.manager;
-    match manager.get_by_email(&email).await {
-        Ok(user) => match manager.forgot_password(&user, ctx.request()).await {
-            Ok(_) | Err(Error::UserInactive) => accepted,
-            Err(err) => Err(reply::internal(&err)),
-        },
-        Err(Error::UserNotExists) => accepted,
-        Err(err) => Err(reply::internal(&err)),
-    }
+    super::issue_for_email(ctx, async |user| {
+        manager.forgot_password(user, ctx.request()).await
+    })
+    .await
 }
 
 pub(super) async fn reset_password(ctx: &Ctx<'_>) -> Outcome {

@@ -1,30 +1,17 @@
 //! `POST /request-verify-token` and `POST /verify`.
 
 use http::StatusCode;
-use serde_json::Value;
 
 use super::Ctx;
 use crate::Error;
 use crate::http::reply::{self, Outcome};
 
 pub(super) async fn request_verify(ctx: &Ctx<'_>) -> Outcome {
-    let mut input = ctx.json_input()?;
-    let email = input.email("email");
-    input.finish()?;
-
-    let accepted = Ok(reply::json(StatusCode::ACCEPTED, &Value::Null));
-    let Some(email) = email else {
-        return accepted;
-    };
     let manager = &ctx.shared.manager;
-    match manager.get_by_email(&email).await {
-        Ok(user) => match manager.request_verify(&user, ctx.request()).await {
-            Ok(_) | Err(Error::UserInactive | Error::UserAlreadyVerified) => accepted,
-            Err(err) => Err(reply::internal(&err)),
-        },
-        Err(Error::UserNotExists) => accepted,
-        Err(err) => Err(reply::internal(&err)),
-    }
+    super::issue_for_email(ctx, async |user| {
+        manager.request_verify(user, ctx.request()).await
+    })
+    .await
 }
 
 pub(super) async fn verify(ctx: &Ctx<'_>) -> Outcome {
