@@ -1,0 +1,75 @@
+//! The cases, one `pub async fn` each, grouped by route family. Each takes the
+//! application's [`AppFactory`](crate::AppFactory) and starts its own
+//! [`Harness`](crate::Harness); [`http_suite!`](crate::http_suite) turns each into a test.
+
+pub mod admin;
+pub mod compat;
+pub mod cookie;
+pub mod events;
+pub mod garbage;
+pub mod input;
+pub mod login;
+pub mod me;
+pub mod protected;
+pub mod register;
+pub mod reset;
+pub mod tokens;
+pub mod verify;
+
+use serde_json::Value;
+
+/// Asserts that `value` is exactly a `UserRead` for `email` with these flags
+/// (`[is_active, is_superuser, is_verified]`), and returns its id.
+///
+/// # Panics
+///
+/// When any key is missing or extra, the id is not a lower-case UUID, or a value differs.
+#[track_caller]
+pub fn assert_user_read(value: &Value, email: &str, flags: [bool; 3]) -> String {
+    let object = value.as_object().expect("UserRead is an object");
+    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["email", "id", "is_active", "is_superuser", "is_verified"],
+        "UserRead has exactly its five keys: {value}"
+    );
+    let id = value["id"].as_str().expect("id is a string");
+    assert_lower_uuid(id);
+    assert_eq!(value["email"], email, "{value}");
+    assert_eq!(value["is_active"], flags[0], "is_active: {value}");
+    assert_eq!(value["is_superuser"], flags[1], "is_superuser: {value}");
+    assert_eq!(value["is_verified"], flags[2], "is_verified: {value}");
+    id.to_owned()
+}
+
+/// Flags of a fresh registration: active, not a superuser, unverified.
+pub const FRESH: [bool; 3] = [true, false, false];
+
+/// Asserts that `id` is a hyphenated, lower-case UUID.
+///
+/// # Panics
+///
+/// When it is not.
+#[track_caller]
+pub fn assert_lower_uuid(id: &str) {
+    let parsed = uuid::Uuid::parse_str(id).unwrap_or_else(|_| panic!("{id:?} is not a UUID"));
+    assert_eq!(id, parsed.hyphenated().to_string(), "ids are lower case");
+}
+
+/// Asserts a 400 password-rule answer: `{"detail": {"code", "reason"}}`.
+///
+/// # Panics
+///
+/// When the reply differs.
+#[track_caller]
+pub fn assert_password_rule(reply: &crate::Reply, code: &str, reason: &str) {
+    reply.expect(400);
+    let wanted = serde_json::json!({ "detail": { "code": code, "reason": reason } });
+    assert_eq!(reply.json(), wanted, "{}", reply.request);
+}
+
+/// The examples' reason for a short password.
+pub const TOO_SHORT: &str = "Password should be at least 8 characters";
+/// The examples' reason for a password containing the e-mail address.
+pub const HAS_EMAIL: &str = "Password should not contain e-mail";
