@@ -71,6 +71,7 @@ macro_rules! __with_cases {
                 superuser_is_seeded,
                 seeding_twice_is_harmless,
                 users_routes_wrong_methods,
+                delete_users_me_is_an_id_route,
             }
             compat {
                 compat_uses_fastapi_users_cookie,

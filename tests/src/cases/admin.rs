@@ -231,3 +231,20 @@ pub async fn users_routes_wrong_methods(factory: AppFactory) {
         reply.expect_detail(405, "Method Not Allowed");
     }
 }
+
+/// `DELETE /users/me` is `/users/{id}` with the id `me`, as FastAPI Users routes it:
+/// 401 anonymous, 403 for a non-superuser, 404 for a superuser; nobody is deleted.
+pub async fn delete_users_me_is_an_id_route(factory: AppFactory) {
+    let h = Harness::start(&factory).await;
+    let user = h.verified_user("dee@example.com").await;
+    let admin = h.admin().await;
+
+    h.send(Call::delete("/users/me"))
+        .await
+        .expect_detail(401, "Unauthorized");
+    let reply = h.send(Call::delete("/users/me").bearer(&user.token)).await;
+    reply.expect_detail(403, "Forbidden");
+    let reply = h.send(Call::delete("/users/me").bearer(&admin)).await;
+    reply.expect_detail(404, "Not Found");
+    h.me(&user.token).await.expect(200);
+}

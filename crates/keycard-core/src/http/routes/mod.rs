@@ -121,16 +121,17 @@ impl Router {
                     requires_verification,
                 },
                 "/me",
-            ) => {
+            ) if *method == Method::GET || *method == Method::PATCH => {
+                // Other methods fall through to `/{id}` with the id `me`, as in FastAPI
+                // Users' route order: DELETE /me answers 401, 403 or 404.
                 let requires_verification = *requires_verification;
                 match *method {
                     Method::GET => Match::Found(Endpoint::Me {
                         requires_verification,
                     }),
-                    Method::PATCH => Match::Found(Endpoint::UpdateMe {
+                    _ => Match::Found(Endpoint::UpdateMe {
                         requires_verification,
                     }),
-                    _ => Match::WrongMethod(&[Method::GET, Method::PATCH]),
                 }
             }
             (Self::Users { .. }, rest) => match rest.strip_prefix('/') {
