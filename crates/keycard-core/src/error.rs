@@ -47,6 +47,60 @@ impl StoreError {
     }
 }
 
+/// What went wrong talking to an OAuth provider.
+///
+/// It never carries a token, a code, a client secret or a raw response body: only the
+/// status, the provider's standard error code, or where its answer stopped making sense.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProviderError {
+    /// The provider could not be reached, the connection failed or timed out.
+    #[error("request to the provider failed")]
+    Request(#[source] BoxError),
+    /// The provider answered with an unexpected status, such as a 5xx or a redirect
+    /// (redirects are never followed).
+    #[error("the provider answered with status {status}")]
+    Status {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The provider refused the request with an OAuth error code (RFC 6749 §5.2), such
+    /// as `invalid_client`.
+    #[error("the provider refused the request with error {error:?}")]
+    Refused {
+        /// The provider's error code, cut to 64 printable ASCII characters.
+        error: String,
+    },
+    /// The provider's answer is not the JSON expected.
+    #[error("the provider's answer is malformed at {path:?}")]
+    Malformed {
+        /// Where in the answer, as a path of field names (`.` for the whole answer).
+        path: String,
+    },
+    /// The provider's answer is larger than keycard reads.
+    #[error("the provider's answer is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The OpenID Connect discovery document names another issuer than the one asked
+    /// (OpenID Connect Discovery 1.0 §4.3).
+    #[error("the discovery document names another issuer")]
+    IssuerMismatch,
+}
+
+impl ProviderError {
+    /// A provider's error code, kept short and printable so it is safe to log.
+    pub(crate) fn refused(code: &str) -> Self {
+        let error = code
+            .chars()
+            .filter(|c| c.is_ascii_graphic())
+            .take(64)
+            .collect();
+        Self::Refused { error }
+    }
+}
+
 /// keycard's error type.
 ///
 /// Variants that a client caused map to a 4xx answer with a stable code; the others are
@@ -91,6 +145,22 @@ pub enum Error {
     /// This provider account already belongs to another user.
     #[error("this OAuth account is already linked to another user")]
     OAuthAccountAlreadyLinked,
+    /// The OAuth provider refused the authorization code: unknown, used, expired, issued
+    /// to another client or redirect URI, or its PKCE verifier did not match.
+    #[error("the provider refused the authorization code")]
+    OAuthCodeRefused,
+    /// The OAuth provider refused the refresh token.
+    #[error("the provider refused the refresh token")]
+    OAuthRefreshRefused,
+    /// The OAuth provider does not refresh tokens.
+    #[error("the provider does not refresh tokens")]
+    OAuthRefreshUnsupported,
+    /// The OAuth provider reported no usable e-mail address for the account.
+    #[error("the provider reported no usable e-mail address")]
+    OAuthEmailUnavailable,
+    /// The OAuth provider could not be reached or answered something unusable.
+    #[error("the oauth provider failed")]
+    OAuthProvider(#[source] ProviderError),
     /// The API or manager was configured inconsistently.
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -103,6 +173,12 @@ pub enum Error {
     /// The store failed.
     #[error("store failed")]
     Store(#[source] StoreError),
+}
+
+impl From<ProviderError> for Error {
+    fn from(err: ProviderError) -> Self {
+        Self::OAuthProvider(err)
+    }
 }
 
 impl From<StoreError> for Error {
