@@ -13,6 +13,7 @@ mod builder;
 mod current_user;
 mod fields;
 mod input;
+mod oauth;
 mod reply;
 mod routes;
 mod transport;
@@ -32,6 +33,7 @@ pub use backend::AuthBackend;
 pub use builder::KeycardBuilder;
 pub use current_user::CurrentUser;
 pub use fields::{FieldSchema, NoFields, TypedFields};
+pub use oauth::OAuthOptions;
 pub use reply::{Body, ValidationError};
 pub use transport::{CookieSettings, SameSite, Transport, read_cookie};
 

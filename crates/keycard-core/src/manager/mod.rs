@@ -1,6 +1,7 @@
 //! The user manager: every lifecycle operation, once, for every store and framework.
 
 mod builder;
+mod oauth;
 mod tokens;
 mod update;
 
@@ -12,6 +13,7 @@ use http::request::Parts;
 use uuid::Uuid;
 
 pub use builder::UserManagerBuilder;
+pub use oauth::OAuthSignIn;
 pub use update::{UserCreate, UserUpdate};
 
 use crate::email::normalize_email;

@@ -96,6 +96,7 @@ use async_trait::async_trait;
 
 pub use client::{HttpClient, MAX_RESPONSE_BYTES, install_crypto_provider};
 pub use discord::Discord;
+pub(crate) use generic::validate_name;
 pub use generic::{GenericProvider, UserInfoFields};
 pub use github::GitHub;
 pub use gitlab::GitLab;

@@ -1,10 +1,13 @@
 //! The route table and the handlers behind it.
 
 mod auth;
+mod oauth;
 mod register;
 mod reset;
 mod users;
 mod verify;
+
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::request::Parts;
@@ -15,6 +18,7 @@ use super::Shared;
 use super::body;
 use super::current_user::{self, Authenticated, CurrentUser};
 use super::input::Input;
+use super::oauth::OAuthRoute;
 use super::reply::{self, Body, Outcome};
 use crate::{Error, Token, User};
 
@@ -34,6 +38,8 @@ pub(crate) enum Router {
     Verify,
     /// `/me` and `/{id}`.
     Users { requires_verification: bool },
+    /// `GET /authorize`, `GET /callback` of one provider, for login or association.
+    OAuth(Arc<OAuthRoute>),
 }
 
 /// One handler, with what the path carried.
@@ -61,6 +67,8 @@ pub(crate) enum Endpoint {
     GetUser(String),
     UpdateUser(String),
     DeleteUser(String),
+    OAuthAuthorize(Arc<OAuthRoute>),
+    OAuthCallback(Arc<OAuthRoute>),
 }
 
 /// What a path and method matched.
@@ -134,6 +142,12 @@ impl Router {
                     }),
                 }
             }
+            (Self::OAuth(route), "/authorize") => {
+                get_only(method, || Endpoint::OAuthAuthorize(Arc::clone(route)))
+            }
+            (Self::OAuth(route), "/callback") => {
+                get_only(method, || Endpoint::OAuthCallback(Arc::clone(route)))
+            }
             (Self::Users { .. }, rest) => match rest.strip_prefix('/') {
                 Some(id) if !id.is_empty() && !id.contains('/') => {
                     let id = id.to_owned();
@@ -156,6 +170,14 @@ fn post_only(method: &Method, endpoint: impl FnOnce() -> Endpoint) -> Match {
         Match::Found(endpoint())
     } else {
         Match::WrongMethod(&[Method::POST])
+    }
+}
+
+fn get_only(method: &Method, endpoint: impl FnOnce() -> Endpoint) -> Match {
+    if method == Method::GET {
+        Match::Found(endpoint())
+    } else {
+        Match::WrongMethod(&[Method::GET])
     }
 }
 
@@ -192,6 +214,8 @@ impl Ctx<'_> {
             Endpoint::GetUser(id) => users::get_user(self, &id).await,
             Endpoint::UpdateUser(id) => users::update_user(self, &id).await,
             Endpoint::DeleteUser(id) => users::delete_user(self, &id).await,
+            Endpoint::OAuthAuthorize(route) => oauth::authorize(self, &route).await,
+            Endpoint::OAuthCallback(route) => oauth::callback(self, &route).await,
         };
         outcome.unwrap_or_else(|response| response)
     }
