@@ -20,6 +20,7 @@ pub use double::{CLIENT_ID, CLIENT_SECRET, Double, Mode, userinfo};
 
 /// Keeps every re-export used in every test file that includes this module.
 const _: Option<Mode> = None;
+const _: fn(&str, Option<&str>, bool) -> double::Account = userinfo;
 
 pub const SECRET: &str = "keycard-test-secret";
 pub const HOST: &str = "app.test";
