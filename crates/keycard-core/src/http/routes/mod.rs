@@ -88,6 +88,7 @@ impl Router {
             Self::ResetPassword => &["/forgot-password", "/reset-password"],
             Self::Verify => &["/request-verify-token", "/verify"],
             Self::Users { .. } => &["/me", "/{id}"],
+            Self::OAuth(_) => &["/authorize", "/callback"],
         }
     }
 
