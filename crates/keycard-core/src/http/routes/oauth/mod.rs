@@ -99,10 +99,11 @@ fn redirect_uri(route: &OAuthRoute, parts: &Parts) -> Result<String, Refusal> {
     if let Some(url) = &route.redirect_url {
         return Ok(url.clone());
     }
-    let scheme = match parts.uri.scheme_str() {
-        Some(scheme @ ("http" | "https")) => scheme,
-        _ => "http",
-    };
+    let scheme = parts
+        .uri
+        .scheme_str()
+        .filter(|scheme| *scheme == "https")
+        .unwrap_or("http");
     let host = parts
         .headers
         .get(HOST)
