@@ -10,6 +10,8 @@
 //! - [authentication strategies](strategy) (stateless JWT, database tokens);
 //! - the [`UserManager`](manager::UserManager) with the application's lifecycle
 //!   [`hooks`];
+//! - [OAuth 2.0 and OpenID Connect providers](oauth) (Google, GitHub, Microsoft, Discord,
+//!   GitLab, generic, discovered) and the sign-in and linking flows built on them;
 //! - the whole [HTTP API](http) as one framework-neutral `tower::Service`, which
 //!   `keycard-axum` mounts in axum.
 //!

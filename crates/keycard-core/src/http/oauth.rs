@@ -12,6 +12,7 @@ use crate::{Error, Secret};
 
 /// How long a sign-in attempt may take, from `/authorize` to `/callback`: the lifetime of
 /// the state token and of the CSRF cookie.
+// FIXME: fixed at FastAPI Users' hour; no option sets it yet.
 pub(crate) const STATE_LIFETIME: Duration = Duration::from_secs(3600);
 
 type CookieEdit = Arc<dyn Fn(CookieSettings) -> CookieSettings + Send + Sync>;

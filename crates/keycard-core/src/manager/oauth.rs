@@ -154,6 +154,9 @@ impl UserManager {
         Ok(updated)
     }
 
+    // FIXME: nothing refreshes stored provider tokens in place between sign-ins; an
+    // application calls `OAuthProvider::refresh` and `UserStore::update_oauth_account`.
+
     /// Replaces the tokens and e-mail address of a linked account.
     async fn store_tokens(
         &self,

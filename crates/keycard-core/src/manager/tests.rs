@@ -432,3 +432,100 @@ async fn delete_runs_both_hooks() {
     ));
     assert_eq!(f.recorder.events(), ["register", "before_delete", "delete"]);
 }
+
+mod oauth {
+    use super::*;
+    use crate::manager::OAuthSignIn;
+    use crate::oauth::{ProviderAccount, ProviderTokens};
+
+    fn account(id: &str, email: &str, verified: bool) -> ProviderAccount {
+        ProviderAccount {
+            id: id.into(),
+            email: Some(email.into()),
+            email_verified: verified,
+        }
+    }
+
+    fn tokens(access: &str, refresh: Option<&str>) -> ProviderTokens {
+        ProviderTokens::new(Token::new(access)).refresh_token(refresh.map(Token::new))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_sign_ups_of_one_account_leave_one_user() {
+        let f = fixture();
+        let rules = OAuthSignIn::default();
+        let attempts = (0..4).map(|_| {
+            let manager = f.manager.clone();
+            tokio::spawn(async move {
+                let account = account("same", "same@example.com", true);
+                let tokens = tokens("a", None);
+                manager
+                    .oauth_callback("acme", tokens, account, rules, None)
+                    .await
+            })
+        });
+        let attempts: Vec<_> = attempts.collect();
+        let mut signed_in = Vec::new();
+        for attempt in attempts {
+            // A loser of the race is refused, or signs in once the winner is stored.
+            match attempt.await.expect("task") {
+                Ok(user) => signed_in.push(user.id),
+                Err(Error::UserAlreadyExists | Error::OAuthAccountAlreadyLinked) => {}
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+        }
+        signed_in.dedup();
+        assert_eq!(signed_in.len(), 1);
+        assert_eq!(f.recorder.events(), ["register"]);
+        let user = f
+            .store
+            .get_by_email("same@example.com")
+            .await
+            .expect("store");
+        assert_eq!(user.expect("user").oauth_accounts.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn sign_in_keeps_the_refresh_token_when_the_provider_sends_none() {
+        let f = fixture();
+        let rules = OAuthSignIn::default();
+        let manager = &f.manager;
+        let first = account("1", "a@example.com", false);
+        let user = manager
+            .oauth_callback("acme", tokens("a1", Some("r1")), first.clone(), rules, None)
+            .await
+            .expect("sign-up");
+        let again = manager
+            .oauth_callback("acme", tokens("a2", None), first, rules, None)
+            .await
+            .expect("sign-in");
+        let stored = &again.oauth_accounts[0];
+        assert_eq!(again.id, user.id);
+        assert_eq!(stored.access_token, Token::new("a2"));
+        assert_eq!(stored.refresh_token, Some(Token::new("r1")));
+    }
+
+    #[tokio::test]
+    async fn accounts_without_an_address_are_refused_before_any_write() {
+        let f = fixture();
+        let mut nameless = account("1", "x", true);
+        nameless.email = None;
+        let result = f
+            .manager
+            .oauth_callback(
+                "acme",
+                tokens("a", None),
+                nameless,
+                OAuthSignIn::default(),
+                None,
+            )
+            .await;
+        assert!(matches!(result, Err(Error::OAuthEmailUnavailable)));
+        let linked = f
+            .store
+            .get_by_oauth_account("acme", "1")
+            .await
+            .expect("store");
+        assert!(linked.is_none());
+    }
+}

@@ -25,7 +25,9 @@ pub(in crate::http::routes) async fn callback(ctx: &Ctx<'_>, route: &OAuthRoute)
     };
     if let Some(error) = param("error") {
         tracing::debug!("oauth callback: the provider answered with an error");
-        return Err(reply::detail(StatusCode::BAD_REQUEST, error));
+        // Echoed as FastAPI Users does; JSON-encoded and cut, so it cannot do harm.
+        let error: String = error.chars().take(256).collect();
+        return Err(reply::detail(StatusCode::BAD_REQUEST, &error));
     }
     let Some(code) = param("code").filter(|code| !code.is_empty()) else {
         return Err(reply::detail(StatusCode::BAD_REQUEST, "Bad Request"));

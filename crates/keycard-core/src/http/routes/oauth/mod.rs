@@ -99,6 +99,8 @@ fn redirect_uri(route: &OAuthRoute, parts: &Parts) -> Result<String, Refusal> {
     if let Some(url) = &route.redirect_url {
         return Ok(url.clone());
     }
+    // `Forwarded` and `X-Forwarded-*` are not read: keycard cannot tell which proxy to
+    // trust. Behind a TLS-terminating proxy, configure the redirect URL instead.
     let scheme = parts
         .uri
         .scheme_str()
