@@ -1,9 +1,9 @@
 //! A full sign-in through keycard's routes against a real OpenID Connect provider: the
 //! certified `oidc-provider` package from npm, started on loopback by this test.
 //!
-//! The package is installed outside the repository (see `tests/oidc/` at the workspace
-//! root): `KEYCARD_TEST_OIDC` names the folder that holds its `node_modules`, by default
-//! `target/oidc`. Without it the test is skipped with a message, unless `CI=true`: CI
+//! The package is installed outside the source tree (see `tests/oidc/README.md` beside
+//! this file): `KEYCARD_TEST_OIDC` names the folder that holds its `node_modules`, by
+//! default `target/oidc` at the workspace root. Without it the test is skipped with a message, unless `CI=true`: CI
 //! installs it, so there a provider that cannot start fails the test.
 
 mod support;
@@ -32,7 +32,9 @@ fn unavailable(reason: &str) -> Option<Provider> {
     if std::env::var("CI").is_ok_and(|ci| ci == "true") {
         panic!("the OpenID Connect provider cannot start on CI: {reason}");
     }
-    eprintln!("skipped: {reason} (run the npm step of tests/oidc/README.md to enable)");
+    eprintln!(
+        "skipped: {reason} (the npm step of crates/keycard-core/tests/oidc/README.md enables it)"
+    );
     None
 }
 
@@ -50,7 +52,8 @@ async fn start_provider() -> Option<Provider> {
     }
     // The script must sit next to `node_modules` for Node to resolve the package.
     let script = dir.join("provider.mjs");
-    let copied = std::fs::copy(workspace_root().join("tests/oidc/provider.mjs"), &script);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs");
+    let copied = std::fs::copy(source, &script);
     if let Err(err) = copied {
         return unavailable(&format!("cannot copy provider.mjs: {err}"));
     }
