@@ -23,7 +23,7 @@ pub const DEFAULT_DATABASE: &str = "keycard.db";
 pub async fn app(config: &Config) -> Result<Router, BoxError> {
     let url = config.database_url.as_deref().unwrap_or(DEFAULT_DATABASE);
     let store = open_store(url).await?;
-    let keycard = keycard_builder(store, config).build()?;
+    let keycard = keycard_builder(store, config)?.build()?;
     seed_superuser(&keycard, config).await?;
     Ok(router(keycard))
 }

@@ -11,6 +11,8 @@ async fn main() -> Result<(), keycard_core::BoxError> {
         )
         .init();
 
+    // One process-wide TLS provider before any HTTPS client (OAuth) is built.
+    keycard_core::oauth::install_crypto_provider();
     let config = Config::from_env()?;
     if config.secret_generated {
         tracing::warn!(

@@ -8,11 +8,12 @@
 mod config;
 mod hooks;
 
-use keycard_core::http::{Keycard, KeycardBuilder};
+use keycard_core::http::{Keycard, KeycardBuilder, OAuthOptions};
 use keycard_core::manager::UserCreate;
+use keycard_core::oauth::{Endpoints, GenericProvider, GitHub, Google};
 use keycard_core::{Error, Password, UserStore};
 
-pub use config::Config;
+pub use config::{Config, OAuthConfig};
 pub use hooks::ExampleHooks;
 
 /// The builder every example starts from: the contract's backends and routes.
@@ -22,19 +23,45 @@ pub use hooks::ExampleHooks;
 /// - `/auth/jwt-verified`: the bearer backend again, refusing unverified users;
 /// - register, reset and verify under `/auth`, users under `/users`.
 ///
+/// - each configured OAuth provider (the generic one, Google, GitHub): sign-in with the
+///   bearer backend at `/auth/{name}`, association at `/auth/associate/{name}`.
+///
 /// Both backends use JWTs living one hour.
-pub fn keycard_builder(store: impl UserStore, config: &Config) -> KeycardBuilder {
-    let builder = Keycard::builder(store, config.secret.clone())
+///
+/// # Errors
+///
+/// [`Error::Config`] for an invalid OAuth provider name or endpoint.
+pub fn keycard_builder(store: impl UserStore, config: &Config) -> Result<KeycardBuilder, Error> {
+    let mut builder = Keycard::builder(store, config.secret.clone())
         .hooks(ExampleHooks::new(config.events_file.clone()))
         .bearer_backend("jwt")
         .cookie_backend("cookie")
         .standard_routes()
         .auth_routes_requiring_verification("/auth/jwt-verified", "jwt");
     if config.fastapi_users_compat {
-        builder.fastapi_users_compat()
-    } else {
-        builder
+        builder = builder.fastapi_users_compat();
     }
+    if let Some(oauth) = &config.oauth {
+        let endpoints = Endpoints::new(&oauth.authorize_url, &oauth.token_url, &oauth.userinfo_url);
+        let secret = oauth.client_secret.clone();
+        let provider = GenericProvider::new(&oauth.name, &oauth.client_id, secret, endpoints)?;
+        builder = builder.standard_oauth_routes(provider, "jwt", OAuthOptions::new());
+    }
+    if let Some((id, secret)) = &config.google {
+        builder = builder.standard_oauth_routes(
+            Google::new(id, secret.clone()),
+            "jwt",
+            OAuthOptions::new(),
+        );
+    }
+    if let Some((id, secret)) = &config.github {
+        builder = builder.standard_oauth_routes(
+            GitHub::new(id, secret.clone()),
+            "jwt",
+            OAuthOptions::new(),
+        );
+    }
+    Ok(builder)
 }
 
 /// Creates the configured superuser (active, verified) unless the address exists.
