@@ -1,5 +1,6 @@
 //! The conformance kit for keycard stores: one macro call holds a store to every rule
-//! keycard's user manager and HTTP layer rely on.
+//! keycard's user manager and HTTP layer rely on. Also a provider double, for testing
+//! OAuth sign-in without a real provider.
 //!
 //! A store does more than save rows. It decides, at write time and under concurrency,
 //! that two users never share an e-mail address in any letter case, that a provider
@@ -73,9 +74,63 @@
 //! ));
 //! ```
 //!
+//! # Testing OAuth sign-in: the provider double
+//!
+//! Code that signs users in with an OAuth 2.0 provider is only as good as what it sends
+//! the provider and how it takes the provider's failures. [`oauth::ProviderDouble`] is a
+//! small authorization server on a loopback port (`127.0.0.1:0`, so tests run in
+//! parallel) with the three endpoints of the code flow: `/authorize`, `/token` and
+//! `/userinfo`. It
+//!
+//! - signs in the [`Account`](oauth::Account) you configure (`sub`, `email`,
+//!   `email_verified`, or any JSON at any path for providers such as GitHub);
+//! - redeems a code once, and only for the client, redirect URI and PKCE verifier it was
+//!   issued for, so a client that gets PKCE wrong fails as it would at a real provider;
+//! - records every token request, the `code_verifier` and the client credentials
+//!   included ([`token_requests`](oauth::ProviderDouble::token_requests)), so a test can
+//!   assert that a request was made, or that none was;
+//! - refuses codes, answers errors, garbage, 5xx or nothing at all
+//!   ([`Behaviour`](oauth::Behaviour)), and can be slow, so a test can pin what a user
+//!   sees when the provider fails.
+//!
+//! Point a [`GenericProvider`](keycard_core::oauth::GenericProvider) at it with
+//! [`generic_provider`](oauth::ProviderDouble::generic_provider), or any provider at its
+//! [`endpoints`](oauth::ProviderDouble::endpoints), and skip the browser with
+//! [`approve`](oauth::ProviderDouble::approve):
+//!
+//! ```
+//! use keycard_core::oauth::{AuthorizationRequest, OAuthProvider, PkceVerifier};
+//! use keycard_core::{Secret, Token};
+//! use keycard_test_kit::oauth::{Account, Behaviour, ProviderDouble};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let double = ProviderDouble::start().await;
+//! double.set_account(Account::new("7").email("bo@example.com"));
+//! let provider = double.generic_provider("acme");
+//! let pkce = PkceVerifier::derive(&Secret::new("server secret"), "csrf token");
+//! let request = AuthorizationRequest {
+//!     redirect_uri: "http://app.test/callback",
+//!     state: "state",
+//!     scopes: &[],
+//!     pkce: &pkce,
+//! };
+//!
+//! let code = double.approve(&provider.authorization_url(request)?);
+//! double.set_token_behaviour(Behaviour::ServerError);
+//! let exchanged = provider
+//!     .exchange_code(&Token::new(code), "http://app.test/callback", &pkce)
+//!     .await;
+//! assert!(matches!(exchanged, Err(keycard_core::Error::OAuthProvider(_))));
+//! assert_eq!(double.token_requests().len(), 1);
+//! # Ok::<(), keycard_core::Error>(())
+//! # }).unwrap();
+//! ```
+//!
+//! The double runs on the Tokio runtime of the test that starts it and stops with it.
+//!
 //! # Supported Rust versions
 //!
-//! The kit builds on the workspace's minimum supported Rust version, 1.88. It has no
+//! The kit builds on the workspace's minimum supported Rust version, 1.89. It has no
 //! feature flags.
 //!
 //! [`UserStore`]: keycard_core::UserStore
@@ -83,6 +138,7 @@
 
 pub mod cases;
 mod fixture;
+pub mod oauth;
 
 /// Expands to one test per conformance case, each run against a fresh store.
 ///
