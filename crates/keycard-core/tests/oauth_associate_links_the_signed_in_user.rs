@@ -4,10 +4,11 @@ mod support;
 
 use http::StatusCode;
 use keycard_core::http::OAuthOptions;
-use support::{App, Double, app, register_and_login, userinfo};
+use keycard_test_kit::oauth::ProviderDouble;
+use support::{App, app, register_and_login, userinfo};
 
-async fn setup() -> (Double, App) {
-    let double = Double::start().await;
+async fn setup() -> (ProviderDouble, App) {
+    let double = ProviderDouble::start().await;
     let app = app(&double, OAuthOptions::new());
     (double, app)
 }
@@ -39,7 +40,7 @@ async fn the_state_names_the_user_and_the_callback_returns_them_linked() {
     assert_eq!(claims["sub"], ann.id.to_string());
 
     // The provider's address need not match the user's.
-    let code = double.approve(
+    let code = double.approve_as(
         &attempt.url,
         userinfo("acc-9", Some("other@example.com"), false),
     );
@@ -75,7 +76,7 @@ async fn an_account_linked_to_someone_else_is_refused() {
     let token = register_and_login(&app, "ann@example.com").await;
 
     let attempt = app.authorize("/auth/associate/acme", Some(&token)).await;
-    let code = double.approve(
+    let code = double.approve_as(
         &attempt.url,
         userinfo("acc-1", Some("bob@example.com"), true),
     );
@@ -91,7 +92,7 @@ async fn linking_the_same_account_twice_refreshes_its_tokens() {
     let token = register_and_login(&app, "ann@example.com").await;
     for _ in 0..2 {
         let attempt = app.authorize("/auth/associate/acme", Some(&token)).await;
-        let code = double.approve(&attempt.url, userinfo("acc-1", Some("a@x.example"), true));
+        let code = double.approve_as(&attempt.url, userinfo("acc-1", Some("a@x.example"), true));
         let answer = app.callback("/auth/associate/acme", &attempt, &code).await;
         assert_eq!(answer.status, StatusCode::OK);
     }

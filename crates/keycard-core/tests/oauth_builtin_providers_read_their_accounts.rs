@@ -8,16 +8,28 @@ use keycard_core::oauth::{
     OidcProvider, PkceVerifier, ProviderAccount,
 };
 use keycard_core::{Error, ProviderError, Secret, Token};
+use keycard_test_kit::oauth::{
+    Account, DEFAULT_CLIENT_ID as CLIENT_ID, DEFAULT_CLIENT_SECRET as CLIENT_SECRET, ProviderDouble,
+};
 use serde_json::json;
-use support::{CLIENT_ID, CLIENT_SECRET, Double, double::Account};
 
 fn secret() -> Secret {
     Secret::new(CLIENT_SECRET)
 }
 
+/// An account that answers these paths.
+fn answers<const N: usize>(resources: [(&str, serde_json::Value); N]) -> Account {
+    let account = Account::new("unused");
+    resources
+        .into_iter()
+        .fold(account, |account, (path, body)| {
+            account.resource(path, body)
+        })
+}
+
 /// Runs the code flow against the double and returns the account the provider reads.
 async fn account_of(
-    double: &Double,
+    double: &ProviderDouble,
     provider: &dyn OAuthProvider,
     account: Account,
 ) -> Result<ProviderAccount, Error> {
@@ -29,38 +41,35 @@ async fn account_of(
         scopes: &[],
         pkce: &pkce,
     })?;
-    let code = double.approve(&url, account);
+    let code = double.approve_as(&url, account);
     let tokens = provider
         .exchange_code(&Token::new(code), redirect, &pkce)
         .await?;
     provider.account(&tokens).await
 }
 
-fn at(double: &Double, userinfo_path: &str) -> Endpoints {
-    Endpoints::new(
-        format!("{}/authorize", double.base),
-        format!("{}/token", double.base),
-        format!("{}{userinfo_path}", double.base),
-    )
+fn at(double: &ProviderDouble, userinfo_path: &str) -> Endpoints {
+    let userinfo = format!("{}{userinfo_path}", double.base_url());
+    Endpoints::new(double.authorize_url(), double.token_url(), userinfo)
 }
 
 #[tokio::test]
 async fn github_reads_the_primary_verified_address_when_the_profile_hides_it() {
-    let double = Double::start().await;
+    let double = ProviderDouble::start().await;
     let github = GitHub::new(CLIENT_ID, secret()).endpoints(at(&double, "/user"));
-    let private = vec![
+    let private = answers([
         (
-            "/user".into(),
+            "/user",
             json!({"id": 583231, "login": "octocat", "email": null}),
         ),
         (
-            "/user/emails".into(),
+            "/user/emails",
             json!([
                 {"email": "old@example.com", "primary": false, "verified": true},
                 {"email": "octo@example.com", "primary": true, "verified": true},
             ]),
         ),
-    ];
+    ]);
     let account = account_of(&double, &github, private)
         .await
         .expect("account");
@@ -68,13 +77,13 @@ async fn github_reads_the_primary_verified_address_when_the_profile_hides_it() {
     assert_eq!(account.email.as_deref(), Some("octo@example.com"));
     assert!(account.email_verified);
 
-    let public_unverified = vec![
-        ("/user".into(), json!({"id": 1, "email": "pub@example.com"})),
+    let public_unverified = answers([
+        ("/user", json!({"id": 1, "email": "pub@example.com"})),
         (
-            "/user/emails".into(),
+            "/user/emails",
             json!([{"email": "pub@example.com", "primary": true, "verified": false}]),
         ),
-    ];
+    ]);
     let account = account_of(&double, &github, public_unverified)
         .await
         .expect("account");
@@ -82,7 +91,7 @@ async fn github_reads_the_primary_verified_address_when_the_profile_hides_it() {
     assert!(!account.email_verified);
 
     // Without the `user:email` scope `/user/emails` is a 404: no address then.
-    let no_scope = vec![("/user".into(), json!({"id": 2, "email": null}))];
+    let no_scope = answers([("/user", json!({"id": 2, "email": null}))]);
     let account = account_of(&double, &github, no_scope)
         .await
         .expect("account");
@@ -91,37 +100,34 @@ async fn github_reads_the_primary_verified_address_when_the_profile_hides_it() {
 
 #[tokio::test]
 async fn google_discord_gitlab_and_microsoft_read_their_fields() {
-    let double = Double::start().await;
+    let double = ProviderDouble::start().await;
     let google = Google::new(CLIENT_ID, secret()).endpoints(at(&double, "/v1/userinfo"));
-    let info = vec![(
-        "/v1/userinfo".into(),
+    let info = answers([(
+        "/v1/userinfo",
         json!({"sub": "g1", "email": "g@example.com", "email_verified": true}),
-    )];
+    )]);
     let account = account_of(&double, &google, info).await.expect("google");
     assert_eq!((account.id.as_str(), account.email_verified), ("g1", true));
 
     let discord = Discord::new(CLIENT_ID, secret()).endpoints(at(&double, "/api/users/@me"));
-    let info = vec![(
-        "/api/users/@me".into(),
+    let info = answers([(
+        "/api/users/@me",
         json!({"id": "80351110224678912", "email": "d@example.com", "verified": true}),
-    )];
+    )]);
     let account = account_of(&double, &discord, info).await.expect("discord");
     assert_eq!(account.id, "80351110224678912");
     assert!(account.email_verified);
 
     let gitlab = GitLab::new(CLIENT_ID, secret()).endpoints(at(&double, "/api/v4/user"));
-    let info = vec![(
-        "/api/v4/user".into(),
+    let info = answers([(
+        "/api/v4/user",
         json!({"id": 7, "email": "l@example.com", "confirmed_at": null}),
-    )];
+    )]);
     let account = account_of(&double, &gitlab, info).await.expect("gitlab");
     assert_eq!((account.id.as_str(), account.email_verified), ("7", false));
 
     let microsoft = Microsoft::new(CLIENT_ID, secret()).endpoints(at(&double, "/v1.0/me"));
-    let info = vec![(
-        "/v1.0/me".into(),
-        json!({"id": "m-1", "mail": "m@example.com"}),
-    )];
+    let info = answers([("/v1.0/me", json!({"id": "m-1", "mail": "m@example.com"}))]);
     let account = account_of(&double, &microsoft, info)
         .await
         .expect("microsoft");
@@ -134,13 +140,20 @@ async fn google_discord_gitlab_and_microsoft_read_their_fields() {
 
 #[tokio::test]
 async fn oidc_discovery_reads_the_endpoints_and_the_auth_method() {
-    let double = Double::start().await;
-    let provider =
-        OidcProvider::discover("double", &format!("{}/", double.base), CLIENT_ID, secret())
-            .await
-            .expect("discovery");
-    assert_eq!(provider.issuer(), double.base);
-    assert_eq!(provider.endpoints().token, format!("{}/token", double.base));
+    let double = ProviderDouble::start().await;
+    let provider = OidcProvider::discover(
+        "double",
+        &format!("{}/", double.base_url()),
+        CLIENT_ID,
+        secret(),
+    )
+    .await
+    .expect("discovery");
+    assert_eq!(provider.issuer(), double.base_url());
+    assert_eq!(
+        provider.endpoints().token,
+        format!("{}/token", double.base_url())
+    );
     let account = account_of(
         &double,
         &provider,
@@ -151,12 +164,12 @@ async fn oidc_discovery_reads_the_endpoints_and_the_auth_method() {
     assert_eq!(account.id, "o");
     // The double supports only `client_secret_post`: the secret went in the body.
     assert_eq!(
-        double.state().token_requests[0]["client_secret"],
-        CLIENT_SECRET
+        double.token_requests()[0].client_secret(),
+        Some(CLIENT_SECRET)
     );
 
     // The same server under another name is another issuer (Discovery §4.3).
-    let alias = double.base.replace("127.0.0.1", "localhost");
+    let alias = double.base_url().replace("127.0.0.1", "localhost");
     let wrong_issuer = OidcProvider::discover("double", &alias, CLIENT_ID, secret()).await;
     assert!(matches!(
         wrong_issuer,
@@ -172,7 +185,7 @@ async fn oidc_discovery_reads_the_endpoints_and_the_auth_method() {
 
 #[tokio::test]
 async fn refresh_gets_new_tokens_and_a_refused_refresh_token_is_reported() {
-    let double = Double::start().await;
+    let double = ProviderDouble::start().await;
     let provider = support::generic(&double);
     let pkce = PkceVerifier::derive(&Secret::new("server"), "csrf");
     let url = provider
@@ -183,7 +196,7 @@ async fn refresh_gets_new_tokens_and_a_refused_refresh_token_is_reported() {
             pkce: &pkce,
         })
         .expect("url");
-    let code = double.approve(&url, support::userinfo("r", Some("r@example.com"), true));
+    let code = double.approve_as(&url, support::userinfo("r", Some("r@example.com"), true));
     let tokens = provider
         .exchange_code(&Token::new(code), "http://app.test/cb", &pkce)
         .await

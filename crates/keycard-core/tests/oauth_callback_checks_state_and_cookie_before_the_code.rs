@@ -8,11 +8,12 @@ use http::StatusCode;
 use keycard_core::Secret;
 use keycard_core::http::OAuthOptions;
 use keycard_core::token::{JwtKeys, claims_without_subject};
+use keycard_test_kit::oauth::ProviderDouble;
 use serde_json::json;
-use support::{App, Attempt, Double, SECRET, app, register_and_login, userinfo};
+use support::{App, Attempt, SECRET, app, register_and_login, userinfo};
 
-async fn setup() -> (Double, App) {
-    let double = Double::start().await;
+async fn setup() -> (ProviderDouble, App) {
+    let double = ProviderDouble::start().await;
     let app = app(&double, OAuthOptions::new());
     (double, app)
 }
@@ -22,13 +23,10 @@ fn keys(secret: &str) -> JwtKeys {
 }
 
 /// Asserts a 400 with `code` and that the provider never saw a token request.
-fn assert_refused(double: &Double, answer: &support::Answer, code: &str) {
+fn assert_refused(double: &ProviderDouble, answer: &support::Answer, code: &str) {
     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{:?}", answer.json);
     assert_eq!(answer.detail(), code);
-    assert!(
-        double.state().token_requests.is_empty(),
-        "the code was redeemed"
-    );
+    assert!(double.token_requests().is_empty(), "the code was redeemed");
 }
 
 async fn callback_with_state(
@@ -51,7 +49,7 @@ async fn callback_with_state(
 async fn a_tampered_state_is_a_decode_error() {
     let (double, app) = setup().await;
     let attempt = app.authorize("/auth/acme", None).await;
-    let code = double.approve(&attempt.url, userinfo("a", Some("a@example.com"), true));
+    let code = double.approve_as(&attempt.url, userinfo("a", Some("a@example.com"), true));
     let mut state = attempt.state.clone();
     state.replace_range(state.len() - 4.., "AAAA");
     let answer = callback_with_state(&app, &attempt, state, &code).await;
@@ -72,7 +70,7 @@ async fn a_tampered_state_is_a_decode_error() {
 async fn a_state_signed_with_another_key_or_for_another_audience_is_a_decode_error() {
     let (double, app) = setup().await;
     let attempt = app.authorize("/auth/acme", None).await;
-    let code = double.approve(&attempt.url, userinfo("a", Some("a@example.com"), true));
+    let code = double.approve_as(&attempt.url, userinfo("a", Some("a@example.com"), true));
     let lifetime = Duration::from_secs(600);
     let mut claims = json!(claims_without_subject("keycard:oauth-state", lifetime));
     claims["csrftoken"] = json!(attempt.csrf);
@@ -91,7 +89,7 @@ async fn a_state_signed_with_another_key_or_for_another_audience_is_a_decode_err
 async fn an_expired_state_is_refused_as_expired() {
     let (double, app) = setup().await;
     let attempt = app.authorize("/auth/acme", None).await;
-    let code = double.approve(&attempt.url, userinfo("a", Some("a@example.com"), true));
+    let code = double.approve_as(&attempt.url, userinfo("a", Some("a@example.com"), true));
     let claims = json!({
         "csrftoken": attempt.csrf,
         "aud": ["keycard:oauth-state"],
@@ -106,7 +104,7 @@ async fn an_expired_state_is_refused_as_expired() {
 async fn a_missing_or_different_csrf_cookie_is_an_invalid_state() {
     let (double, app) = setup().await;
     let attempt = app.authorize("/auth/acme", None).await;
-    let code = double.approve(&attempt.url, userinfo("a", Some("a@example.com"), true));
+    let code = double.approve_as(&attempt.url, userinfo("a", Some("a@example.com"), true));
     let query = format!("code={code}&state={}", attempt.state);
 
     let answer = app.get(&format!("/auth/acme/callback?{query}"), &[]).await;
@@ -157,7 +155,7 @@ async fn association_and_login_states_do_not_cross() {
 
     // A login state on the associate callback.
     let login = app.authorize("/auth/acme", None).await;
-    let code = double.approve(&login.url, userinfo("a", Some("a@example.com"), true));
+    let code = double.approve_as(&login.url, userinfo("a", Some("a@example.com"), true));
     let as_ann = Attempt {
         bearer: Some(ann.clone()),
         ..login
@@ -167,7 +165,7 @@ async fn association_and_login_states_do_not_cross() {
 
     // Ann's associate state on the login callback.
     let ann_attempt = app.authorize("/auth/associate/acme", Some(&ann)).await;
-    let code = double.approve(&ann_attempt.url, userinfo("a", Some("a@example.com"), true));
+    let code = double.approve_as(&ann_attempt.url, userinfo("a", Some("a@example.com"), true));
     let anonymous = Attempt {
         bearer: None,
         url: ann_attempt.url.clone(),

@@ -7,19 +7,20 @@ use http::StatusCode;
 use keycard_core::http::OAuthOptions;
 use keycard_core::oauth::{Endpoints, GenericProvider, HttpClient};
 use keycard_core::{Secret, UserStore};
+use keycard_test_kit::oauth::{Account, Behaviour, ProviderDouble};
 use serde_json::json;
-use support::{App, Double, Mode, app, app_with, userinfo};
+use support::{App, app, app_with, userinfo};
 
-async fn setup() -> (Double, App) {
-    let double = Double::start().await;
+async fn setup() -> (ProviderDouble, App) {
+    let double = ProviderDouble::start().await;
     let app = app(&double, OAuthOptions::new());
     (double, app)
 }
 
-async fn sign_in_with(token: Mode, info: Mode) -> support::Answer {
+async fn sign_in_with(token: Behaviour, info: Behaviour) -> support::Answer {
     let (double, app) = setup().await;
-    double.state().token_mode = token;
-    double.state().userinfo_mode = info;
+    double.set_token_behaviour(token);
+    double.set_userinfo_behaviour(info);
     let answer = app
         .sign_in(&double, userinfo("a", Some("a@example.com"), true))
         .await;
@@ -46,7 +47,7 @@ async fn a_refused_code_is_an_invalid_code() {
     assert_answer(&answer, StatusCode::BAD_REQUEST, "OAUTH_INVALID_CODE");
 
     // A code works once.
-    let code = double.approve(&attempt.url, userinfo("a", Some("a@example.com"), true));
+    let code = double.approve_as(&attempt.url, userinfo("a", Some("a@example.com"), true));
     assert_eq!(
         app.callback("/auth/acme", &attempt, &code).await.status,
         StatusCode::OK
@@ -57,21 +58,23 @@ async fn a_refused_code_is_an_invalid_code() {
 
 #[tokio::test]
 async fn github_style_errors_with_status_200_are_an_invalid_code() {
-    let answer = sign_in_with(Mode::ErrorWith200, Mode::Normal).await;
+    let answer = sign_in_with(Behaviour::ErrorWith200, Behaviour::Normal).await;
     assert_answer(&answer, StatusCode::BAD_REQUEST, "OAUTH_INVALID_CODE");
 }
 
 #[tokio::test]
 async fn token_endpoint_failures_are_a_bad_gateway() {
     for mode in [
-        Mode::ServerError,
-        Mode::Garbage,
-        Mode::WrongShape,
-        Mode::Redirect,
-        Mode::InvalidClient,
-        Mode::Huge,
+        Behaviour::ServerError,
+        Behaviour::Garbage,
+        Behaviour::WrongShape,
+        Behaviour::Redirect,
+        Behaviour::InvalidClient,
+        Behaviour::Huge,
+        Behaviour::Unavailable,
+        Behaviour::HangUp,
     ] {
-        let answer = sign_in_with(mode, Mode::Normal).await;
+        let answer = sign_in_with(mode, Behaviour::Normal).await;
         assert_answer(&answer, StatusCode::BAD_GATEWAY, "OAUTH_PROVIDER_ERROR");
     }
 }
@@ -79,13 +82,14 @@ async fn token_endpoint_failures_are_a_bad_gateway() {
 #[tokio::test]
 async fn user_info_failures_are_a_bad_gateway() {
     for mode in [
-        Mode::ServerError,
-        Mode::Garbage,
-        Mode::WrongShape,
-        Mode::Redirect,
-        Mode::Huge,
+        Behaviour::ServerError,
+        Behaviour::Garbage,
+        Behaviour::WrongShape,
+        Behaviour::Redirect,
+        Behaviour::Huge,
+        Behaviour::HangUp,
     ] {
-        let answer = sign_in_with(Mode::Normal, mode).await;
+        let answer = sign_in_with(Behaviour::Normal, mode).await;
         assert_answer(&answer, StatusCode::BAD_GATEWAY, "OAUTH_PROVIDER_ERROR");
     }
 }
@@ -107,13 +111,33 @@ async fn an_unreachable_provider_is_a_bad_gateway() {
     let provider = GenericProvider::new("down", "id", Secret::new("s"), endpoints)
         .expect("provider")
         .http_client(client);
-    let double = Double::start().await;
+    let double = ProviderDouble::start().await;
     let app = app_with(&double, OAuthOptions::new(), |builder| {
         builder.oauth_routes("/auth/down", provider, "jwt", OAuthOptions::new())
     });
     let attempt = app.authorize("/auth/down", None).await;
     let answer = app.callback("/auth/down", &attempt, "code").await;
     assert_answer(&answer, StatusCode::BAD_GATEWAY, "OAUTH_PROVIDER_ERROR");
+}
+
+#[tokio::test]
+async fn a_provider_slower_than_the_timeout_is_a_bad_gateway() {
+    let double = ProviderDouble::start().await;
+    let client = HttpClient::with_timeout(std::time::Duration::from_millis(200)).expect("client");
+    let provider = double.generic_provider("slow").http_client(client);
+    let app = app_with(&double, OAuthOptions::new(), |builder| {
+        builder.oauth_routes("/auth/slow", provider, "jwt", OAuthOptions::new())
+    });
+    let attempt = app.authorize("/auth/slow", None).await;
+    let code = double.approve_as(&attempt.url, userinfo("a", Some("a@example.com"), true));
+    double.set_delay(std::time::Duration::from_secs(1));
+    let answer = app.callback("/auth/slow", &attempt, &code).await;
+    assert_answer(&answer, StatusCode::BAD_GATEWAY, "OAUTH_PROVIDER_ERROR");
+    assert_eq!(
+        double.token_requests().len(),
+        1,
+        "the request was made, and given up"
+    );
 }
 
 #[tokio::test]
@@ -133,7 +157,7 @@ async fn an_account_without_a_usable_email_is_refused() {
         StatusCode::BAD_REQUEST,
         "OAUTH_NOT_AVAILABLE_EMAIL",
     );
-    let no_id = vec![("/userinfo".to_owned(), json!({"email": "a@example.com"}))];
+    let no_id = Account::new("a").resource("/userinfo", json!({"email": "a@example.com"}));
     let answer = app.sign_in(&double, no_id).await;
     assert_answer(&answer, StatusCode::BAD_GATEWAY, "OAUTH_PROVIDER_ERROR");
 }

@@ -5,10 +5,11 @@ mod support;
 use http::StatusCode;
 use keycard_core::http::OAuthOptions;
 use keycard_core::{Password, Token};
-use support::{App, Double, HOST, app, app_with, register_and_login, userinfo};
+use keycard_test_kit::oauth::ProviderDouble;
+use support::{App, HOST, app, app_with, register_and_login, userinfo};
 
-async fn setup(options: OAuthOptions) -> (Double, App) {
-    let double = Double::start().await;
+async fn setup(options: OAuthOptions) -> (ProviderDouble, App) {
+    let double = ProviderDouble::start().await;
     let app = app(&double, options);
     (double, app)
 }
@@ -22,10 +23,10 @@ async fn authorize_returns_the_provider_url_and_sets_the_csrf_cookie() {
     assert!(
         attempt
             .url
-            .starts_with(&format!("{}/authorize?", double.base))
+            .starts_with(&format!("{}/authorize?", double.base_url()))
     );
     let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
-    assert_eq!(query["client_id"], support::CLIENT_ID);
+    assert_eq!(query["client_id"], double.client_id());
     assert_eq!(
         query["redirect_uri"],
         format!("http://{HOST}/auth/acme/callback")
@@ -53,7 +54,7 @@ async fn authorize_returns_the_provider_url_and_sets_the_csrf_cookie() {
 
 #[tokio::test]
 async fn authorize_takes_scopes_a_configured_redirect_url_and_cookie_edits() {
-    let double = Double::start().await;
+    let double = ProviderDouble::start().await;
     let options = OAuthOptions::new()
         .redirect_url("https://public.example/auth/acme/callback")
         .csrf_cookie(|cookie| cookie.insecure().domain(Some("public.example".into())));
@@ -89,7 +90,7 @@ async fn the_derived_redirect_uri_needs_a_usable_host() {
 
 #[tokio::test]
 async fn compat_mode_uses_fastapi_users_cookie_and_audience() {
-    let double = Double::start().await;
+    let double = ProviderDouble::start().await;
     let app = app_with(&double, OAuthOptions::new(), |b| b.fastapi_users_compat());
     let answer = app.get("/auth/acme/authorize", &[]).await;
     assert!(answer.set_cookie("fastapiusersoauthcsrf").is_some());
@@ -216,7 +217,7 @@ async fn a_known_account_signs_in_and_its_tokens_are_updated() {
 async fn the_cookie_backend_answers_with_its_cookie() {
     let (double, app) = setup(OAuthOptions::new()).await;
     let attempt = app.authorize("/auth/acme-cookie", None).await;
-    let code = double.approve(&attempt.url, userinfo("c", Some("c@example.com"), true));
+    let code = double.approve_as(&attempt.url, userinfo("c", Some("c@example.com"), true));
     let answer = app.callback("/auth/acme-cookie", &attempt, &code).await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT);
     assert!(answer.set_cookie("keycardauth").is_some());
@@ -292,20 +293,22 @@ async fn inactive_users_get_bad_credentials_and_nothing_is_written() {
 async fn the_pkce_verifier_and_redirect_uri_reach_the_token_endpoint() {
     let (double, app) = setup(OAuthOptions::new()).await;
     let attempt = app.authorize("/auth/acme", None).await;
-    let code = double.approve(&attempt.url, userinfo("p", Some("p@example.com"), true));
+    let code = double.approve_as(&attempt.url, userinfo("p", Some("p@example.com"), true));
     let answer = app.callback("/auth/acme", &attempt, &code).await;
     assert_eq!(answer.status, StatusCode::OK);
 
-    let requests = double.state().token_requests.clone();
+    let requests = double.token_requests();
     assert_eq!(requests.len(), 1);
     let sent = &requests[0];
-    assert_eq!(sent["code_verifier"], attempt.verifier().expose_secret());
     assert_eq!(
-        sent["redirect_uri"],
-        format!("http://{HOST}/auth/acme/callback")
+        sent.code_verifier(),
+        Some(attempt.verifier().expose_secret())
     );
-    assert_eq!(sent["client_secret"], support::CLIENT_SECRET);
-    assert_eq!(sent["grant_type"], "authorization_code");
+    let redirect_uri = format!("http://{HOST}/auth/acme/callback");
+    assert_eq!(sent.redirect_uri(), Some(redirect_uri.as_str()));
+    assert_eq!(sent.client_id(), Some(double.client_id()));
+    assert_eq!(sent.client_secret(), Some(double.client_secret()));
+    assert_eq!(sent.grant_type(), Some("authorization_code"));
 }
 
 #[tokio::test]
@@ -315,7 +318,7 @@ async fn a_verifier_that_does_not_match_the_challenge_is_refused_by_the_provider
     let second = app.authorize("/auth/acme", None).await;
     // The code was issued for the first attempt's challenge; redeeming it with the
     // second attempt's state and cookie sends the second attempt's verifier.
-    let code = double.approve(&first.url, userinfo("x", Some("x@example.com"), true));
+    let code = double.approve_as(&first.url, userinfo("x", Some("x@example.com"), true));
     let answer = app.callback("/auth/acme", &second, &code).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.detail(), "OAUTH_INVALID_CODE");

@@ -1,8 +1,7 @@
-//! Shared by the OAuth tests: the provider double, and driving keycard without a socket.
+//! Shared by the OAuth tests: an app with the provider double mounted as `acme`, and
+//! driving keycard without a socket. The double is the test kit's.
 
 #![allow(dead_code, unreachable_pub)]
-
-pub mod double;
 
 use std::sync::{Arc, Mutex};
 
@@ -14,13 +13,8 @@ use keycard_core::hooks::Hooks;
 use keycard_core::http::{Keycard, KeycardBuilder, OAuthOptions};
 use keycard_core::oauth::{GenericProvider, PkceVerifier};
 use keycard_core::{MemoryStore, Secret, User};
+use keycard_test_kit::oauth::{Account, ProviderDouble};
 use serde_json::Value;
-
-pub use double::{CLIENT_ID, CLIENT_SECRET, Double, Mode, userinfo};
-
-/// Keeps every re-export used in every test file that includes this module.
-const _: Option<Mode> = None;
-const _: fn(&str, Option<&str>, bool) -> double::Account = userinfo;
 
 pub const SECRET: &str = "keycard-test-secret";
 pub const HOST: &str = "app.test";
@@ -61,24 +55,27 @@ pub struct App {
     pub events: Events,
 }
 
-pub fn generic(double: &Double) -> GenericProvider {
-    GenericProvider::new(
-        "acme",
-        CLIENT_ID,
-        Secret::new(CLIENT_SECRET),
-        double.endpoints(),
-    )
-    .expect("provider")
+/// The OpenID-style account `{"sub": id, "email", "email_verified"}`.
+pub fn userinfo(id: &str, email: Option<&str>, verified: bool) -> Account {
+    let account = Account::new(id).email_verified(verified);
+    match email {
+        Some(email) => account.email(email),
+        None => account,
+    }
+}
+
+pub fn generic(double: &ProviderDouble) -> GenericProvider {
+    double.generic_provider("acme")
 }
 
 /// An app with a bearer and a cookie backend, the standard routes and the double as
 /// provider `acme` at `/auth/acme` and `/auth/associate/acme`.
-pub fn app(double: &Double, options: OAuthOptions) -> App {
+pub fn app(double: &ProviderDouble, options: OAuthOptions) -> App {
     app_with(double, options, |builder| builder)
 }
 
 pub fn app_with(
-    double: &Double,
+    double: &ProviderDouble,
     options: OAuthOptions,
     edit: impl FnOnce(KeycardBuilder) -> KeycardBuilder,
 ) -> App {
@@ -195,9 +192,9 @@ impl App {
     }
 
     /// Signs in at `/auth/acme` with a fresh attempt and returns the answer.
-    pub async fn sign_in(&self, double: &Double, account: double::Account) -> Answer {
+    pub async fn sign_in(&self, double: &ProviderDouble, account: Account) -> Answer {
         let attempt = self.authorize("/auth/acme", None).await;
-        let code = double.approve(&attempt.url, account);
+        let code = double.approve_as(&attempt.url, account);
         self.callback("/auth/acme", &attempt, &code).await
     }
 
