@@ -27,6 +27,14 @@
 //! # }
 //! ```
 //!
+//! The OAuth cases need a provider: each starts its own
+//! [`ProviderDouble`](keycard_test_kit::oauth::ProviderDouble) from the test kit on a
+//! loopback port and points the `KEYCARD_OAUTH_*` variables at it
+//! ([`Harness::start_with_oauth`]), so the application mounts its generic provider,
+//! [`OAUTH_NAME`], at `/auth/generic` and `/auth/associate/generic`. The application
+//! reaches the double over a loopback socket; the cases reach the application without
+//! one.
+//!
 //! Each test runs on its own single-threaded tokio runtime inside a
 //! [`tokio::task::LocalSet`], so applications whose services are not `Send` (actix-web's)
 //! can be driven the same way, and the calling crate needs no tokio macros.
@@ -51,7 +59,8 @@ use http_body_util::{BodyExt, Full};
 
 pub use client::{Call, Reply};
 pub use harness::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, Harness, HarnessBuilder, PASSWORD, SECRET, TestUser,
+    ADMIN_EMAIL, ADMIN_PASSWORD, Harness, HarnessBuilder, OAUTH_HOST, OAUTH_NAME, OAuthAttempt,
+    PASSWORD, SECRET, TestUser, oauth_call,
 };
 pub use suite::CASE_NAMES;
 

@@ -1,5 +1,7 @@
 //! One application per case, over its own temporary SQLite file and events file.
 
+mod oauth;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -9,6 +11,8 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::{AppFactory, Call, Reply, TestApp};
+
+pub use oauth::{OAUTH_HOST, OAUTH_NAME, OAuthAttempt, oauth_call};
 
 /// The `KEYCARD_SECRET` every harness uses, so cases can mint their own tokens.
 pub const SECRET: &str = "keycard-e2e-secret-known-to-the-tests";
