@@ -118,6 +118,34 @@ macro_rules! __with_cases {
                 patch_me_ignores_flags,
                 patch_me_validates_fields,
             }
+            oauth {
+                authorize_returns_the_provider_url,
+                authorize_derives_the_callback_url_from_the_host,
+                authorize_takes_scopes,
+                authorize_in_compat_mode_uses_fastapi_users_names,
+                callback_signs_up_a_new_user,
+                callback_signs_in_a_known_account,
+                callback_refuses_the_email_of_an_existing_user,
+                callback_refuses_inactive_users,
+                callback_refuses_accounts_without_an_email,
+                callback_refuses_a_bad_state,
+                callback_refuses_an_expired_state,
+                callback_refuses_a_missing_or_mismatched_cookie,
+                callback_refuses_provider_errors_and_missing_codes,
+                callback_refuses_a_code_the_provider_refuses,
+                provider_failures_are_never_500,
+                unreachable_provider_is_never_500,
+                pkce_verifier_matches_the_challenge,
+            }
+            oauth_associate {
+                associate_requires_a_signed_in_user,
+                associate_authorize_binds_the_state_to_the_user,
+                associate_callback_links_the_signed_in_user,
+                associate_refuses_a_state_of_another_user,
+                associate_refuses_a_login_state,
+                login_refuses_an_associate_state,
+                associate_refuses_an_account_linked_to_another_user,
+            }
             protected {
                 verified_route,
                 optional_route,
@@ -177,6 +205,8 @@ mod tests {
             ("input", include_str!("cases/input.rs")),
             ("login", include_str!("cases/login.rs")),
             ("me", include_str!("cases/me.rs")),
+            ("oauth", include_str!("cases/oauth.rs")),
+            ("oauth_associate", include_str!("cases/oauth_associate.rs")),
             ("protected", include_str!("cases/protected.rs")),
             ("register", include_str!("cases/register.rs")),
             ("reset", include_str!("cases/reset.rs")),

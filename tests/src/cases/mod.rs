@@ -10,6 +10,8 @@ pub mod garbage;
 pub mod input;
 pub mod login;
 pub mod me;
+pub mod oauth;
+pub mod oauth_associate;
 pub mod protected;
 pub mod register;
 pub mod reset;
