@@ -31,7 +31,7 @@
 //! [`ProviderDouble`](keycard_test_kit::oauth::ProviderDouble) from the test kit on a
 //! loopback port and points the `KEYCARD_OAUTH_*` variables at it
 //! ([`Harness::start_with_oauth`]), so the application mounts its generic provider,
-//! [`OAUTH_NAME`], at `/auth/generic` and `/auth/associate/generic`. The application
+//! [`OAUTH_NAME`], at [`OAUTH_LOGIN`] and [`OAUTH_ASSOCIATE`]. The application
 //! reaches the double over a loopback socket; the cases reach the application without
 //! one.
 //!
@@ -59,8 +59,8 @@ use http_body_util::{BodyExt, Full};
 
 pub use client::{Call, Reply};
 pub use harness::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, Harness, HarnessBuilder, OAUTH_HOST, OAUTH_NAME, OAuthAttempt,
-    PASSWORD, SECRET, TestUser, oauth_call,
+    ADMIN_EMAIL, ADMIN_PASSWORD, Harness, HarnessBuilder, OAUTH_ASSOCIATE, OAUTH_HOST, OAUTH_LOGIN,
+    OAUTH_NAME, OAuthAttempt, PASSWORD, SECRET, TestUser, oauth_call,
 };
 pub use suite::CASE_NAMES;
 

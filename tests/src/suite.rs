@@ -128,14 +128,6 @@ macro_rules! __with_cases {
                 callback_refuses_the_email_of_an_existing_user,
                 callback_refuses_inactive_users,
                 callback_refuses_accounts_without_an_email,
-                callback_refuses_a_bad_state,
-                callback_refuses_an_expired_state,
-                callback_refuses_a_missing_or_mismatched_cookie,
-                callback_refuses_provider_errors_and_missing_codes,
-                callback_refuses_a_code_the_provider_refuses,
-                provider_failures_are_never_500,
-                unreachable_provider_is_never_500,
-                pkce_verifier_matches_the_challenge,
             }
             oauth_associate {
                 associate_requires_a_signed_in_user,
@@ -145,6 +137,18 @@ macro_rules! __with_cases {
                 associate_refuses_a_login_state,
                 login_refuses_an_associate_state,
                 associate_refuses_an_account_linked_to_another_user,
+            }
+            oauth_provider {
+                callback_refuses_a_code_the_provider_refuses,
+                provider_failures_are_never_500,
+                unreachable_provider_is_never_500,
+                pkce_verifier_matches_the_challenge,
+            }
+            oauth_state {
+                callback_refuses_a_bad_state,
+                callback_refuses_an_expired_state,
+                callback_refuses_a_missing_or_mismatched_cookie,
+                callback_refuses_provider_errors_and_missing_codes,
             }
             protected {
                 verified_route,
@@ -207,6 +211,8 @@ mod tests {
             ("me", include_str!("cases/me.rs")),
             ("oauth", include_str!("cases/oauth.rs")),
             ("oauth_associate", include_str!("cases/oauth_associate.rs")),
+            ("oauth_provider", include_str!("cases/oauth_provider.rs")),
+            ("oauth_state", include_str!("cases/oauth_state.rs")),
             ("protected", include_str!("cases/protected.rs")),
             ("register", include_str!("cases/register.rs")),
             ("reset", include_str!("cases/reset.rs")),

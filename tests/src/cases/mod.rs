@@ -12,12 +12,15 @@ pub mod login;
 pub mod me;
 pub mod oauth;
 pub mod oauth_associate;
+pub mod oauth_provider;
+pub mod oauth_state;
 pub mod protected;
 pub mod register;
 pub mod reset;
 pub mod tokens;
 pub mod verify;
 
+use keycard_test_kit::oauth::{Account, ProviderDouble};
 use serde_json::Value;
 
 /// Asserts that `value` is exactly a `UserRead` for `email` with these flags
@@ -75,3 +78,21 @@ pub fn assert_password_rule(reply: &crate::Reply, code: &str, reason: &str) {
 pub const TOO_SHORT: &str = "Password should be at least 8 characters";
 /// The examples' reason for a password containing the e-mail address.
 pub const HAS_EMAIL: &str = "Password should not contain e-mail";
+
+/// A provider account with this id and a verified address.
+pub fn verified_account(sub: &str, email: &str) -> Account {
+    Account::new(sub).email(email).email_verified(true)
+}
+
+/// Asserts a 400 `{"detail": code}` and that the provider double never saw a token
+/// request: the callback refused before it spent the code.
+///
+/// # Panics
+///
+/// When the reply differs or a token request was made.
+#[track_caller]
+pub fn assert_refused_before_the_code(double: &ProviderDouble, reply: &crate::Reply, code: &str) {
+    reply.expect_detail(400, code);
+    let sent = double.token_requests();
+    assert!(sent.is_empty(), "{}: the code was redeemed", reply.request);
+}

@@ -1,40 +1,19 @@
 //! `GET /auth/associate/{name}/authorize` and `/callback`: a signed-in user links their
 //! account at the provider; states of one flow or user never serve another.
 
-use keycard_test_kit::oauth::{Account, ProviderDouble};
 use serde_json::json;
 
-use super::FRESH;
+use super::{FRESH, assert_refused_before_the_code, verified_account};
 use crate::tokens::claims_of;
-use crate::{AppFactory, Harness, OAUTH_HOST, OAUTH_NAME, OAuthAttempt, Reply, TestUser};
-
-/// `/auth/associate/generic`.
-fn associate_prefix() -> String {
-    format!("/auth/associate/{OAUTH_NAME}")
-}
-
-/// `/auth/generic`.
-fn login_prefix() -> String {
-    format!("/auth/{OAUTH_NAME}")
-}
+use crate::{
+    AppFactory, Harness, OAUTH_ASSOCIATE, OAUTH_HOST, OAUTH_LOGIN, OAUTH_NAME, OAuthAttempt,
+    TestUser,
+};
 
 /// A linking attempt by `user`.
 async fn associate_attempt(h: &Harness, user: &TestUser) -> OAuthAttempt {
-    let path = format!("{}/authorize", associate_prefix());
+    let path = format!("{OAUTH_ASSOCIATE}/authorize");
     h.oauth_authorize(&path, Some(&user.token)).await
-}
-
-/// The provider's account with a verified address.
-fn verified(sub: &str, email: &str) -> Account {
-    Account::new(sub).email(email).email_verified(true)
-}
-
-/// Asserts a 400 `OAUTH_INVALID_STATE` and that the double never saw a token request.
-#[track_caller]
-fn assert_invalid_state(double: &ProviderDouble, reply: &Reply) {
-    reply.expect_detail(400, "OAUTH_INVALID_STATE");
-    let sent = double.token_requests();
-    assert!(sent.is_empty(), "{}: the code was redeemed", reply.request);
 }
 
 /// Both routes answer 401 `Unauthorized` without a user, with a forged token and for a
@@ -45,8 +24,8 @@ pub async fn associate_requires_a_signed_in_user(factory: AppFactory) {
     h.admin_patch(&user.id, &json!({ "is_active": false }))
         .await
         .expect(200);
-    let authorize = format!("{}/authorize", associate_prefix());
-    let callback = format!("{}/callback?code=c&state=s", associate_prefix());
+    let authorize = format!("{OAUTH_ASSOCIATE}/authorize");
+    let callback = format!("{OAUTH_ASSOCIATE}/callback?code=c&state=s");
 
     for path in [authorize, callback] {
         let call = || crate::oauth_call(&path);
@@ -87,10 +66,10 @@ pub async fn associate_callback_links_the_signed_in_user(factory: AppFactory) {
     let attempt = associate_attempt(&h, &user).await;
     let code = double.approve_as(
         &attempt.authorization_url,
-        verified("acc-9", "cai.at.provider@example.com"),
+        verified_account("acc-9", "cai.at.provider@example.com"),
     );
 
-    let reply = h.oauth_callback(&associate_prefix(), &attempt, &code).await;
+    let reply = h.oauth_callback(OAUTH_ASSOCIATE, &attempt, &code).await;
 
     let read = reply.expect(200).json();
     let id = super::assert_user_read(&read, "cai@example.com", FRESH);
@@ -109,7 +88,7 @@ pub async fn associate_callback_links_the_signed_in_user(factory: AppFactory) {
         .iter()
         .filter(|l| l["event"] == "register")
         .count();
-    let account = verified("acc-9", "cai.at.provider@example.com");
+    let account = verified_account("acc-9", "cai.at.provider@example.com");
     let login = h.oauth_sign_in(&double, account).await;
     let token = login.expect(200).json()["access_token"].clone();
     let me = h.me(token.as_str().expect("a token")).await;
@@ -133,9 +112,9 @@ pub async fn associate_refuses_a_state_of_another_user(factory: AppFactory) {
     let code = double.approve(&attempt.authorization_url);
 
     let as_eli = attempt.with_bearer(Some(&eli.token));
-    let reply = h.oauth_callback(&associate_prefix(), &as_eli, &code).await;
+    let reply = h.oauth_callback(OAUTH_ASSOCIATE, &as_eli, &code).await;
 
-    assert_invalid_state(&double, &reply);
+    assert_refused_before_the_code(&double, &reply, "OAUTH_INVALID_STATE");
     assert!(h.stored_oauth_accounts(&dee.id).is_empty());
     assert!(h.stored_oauth_accounts(&eli.id).is_empty());
 }
@@ -145,16 +124,14 @@ pub async fn associate_refuses_a_state_of_another_user(factory: AppFactory) {
 pub async fn associate_refuses_a_login_state(factory: AppFactory) {
     let (h, double) = Harness::start_with_oauth(&factory).await;
     let user = h.user("fen@example.com").await;
-    let path = format!("{}/authorize", login_prefix());
+    let path = format!("{OAUTH_LOGIN}/authorize");
     let login = h.oauth_authorize(&path, None).await;
     let code = double.approve(&login.authorization_url);
 
     let signed_in = login.with_bearer(Some(&user.token));
-    let reply = h
-        .oauth_callback(&associate_prefix(), &signed_in, &code)
-        .await;
+    let reply = h.oauth_callback(OAUTH_ASSOCIATE, &signed_in, &code).await;
 
-    assert_invalid_state(&double, &reply);
+    assert_refused_before_the_code(&double, &reply, "OAUTH_INVALID_STATE");
     assert!(h.stored_oauth_accounts(&user.id).is_empty());
 }
 
@@ -167,10 +144,10 @@ pub async fn login_refuses_an_associate_state(factory: AppFactory) {
     let code = double.approve(&attempt.authorization_url);
 
     let anonymous = attempt.with_bearer(None);
-    let reply = h.oauth_callback(&login_prefix(), &anonymous, &code).await;
-    assert_invalid_state(&double, &reply);
-    let reply = h.oauth_callback(&login_prefix(), &attempt, &code).await;
-    assert_invalid_state(&double, &reply);
+    let reply = h.oauth_callback(OAUTH_LOGIN, &anonymous, &code).await;
+    assert_refused_before_the_code(&double, &reply, "OAUTH_INVALID_STATE");
+    let reply = h.oauth_callback(OAUTH_LOGIN, &attempt, &code).await;
+    assert_refused_before_the_code(&double, &reply, "OAUTH_INVALID_STATE");
 }
 
 /// An account already linked to another user is refused with 400
@@ -178,7 +155,7 @@ pub async fn login_refuses_an_associate_state(factory: AppFactory) {
 pub async fn associate_refuses_an_account_linked_to_another_user(factory: AppFactory) {
     let (h, double) = Harness::start_with_oauth(&factory).await;
     let owner = h
-        .oauth_sign_in(&double, verified("acc-1", "hal@example.com"))
+        .oauth_sign_in(&double, verified_account("acc-1", "hal@example.com"))
         .await;
     let owner_token = owner.expect(200).json()["access_token"].clone();
     let owner_id = h.me(owner_token.as_str().expect("a token")).await.json()["id"].clone();
@@ -186,10 +163,10 @@ pub async fn associate_refuses_an_account_linked_to_another_user(factory: AppFac
     let attempt = associate_attempt(&h, &ivy).await;
     let code = double.approve_as(
         &attempt.authorization_url,
-        verified("acc-1", "hal@example.com"),
+        verified_account("acc-1", "hal@example.com"),
     );
 
-    let reply = h.oauth_callback(&associate_prefix(), &attempt, &code).await;
+    let reply = h.oauth_callback(OAUTH_ASSOCIATE, &attempt, &code).await;
 
     reply.expect_detail(400, "OAUTH_USER_ALREADY_EXISTS");
     assert!(h.stored_oauth_accounts(&ivy.id).is_empty());

@@ -12,7 +12,7 @@ use tempfile::TempDir;
 
 use crate::{AppFactory, Call, Reply, TestApp};
 
-pub use oauth::{OAUTH_HOST, OAUTH_NAME, OAuthAttempt, oauth_call};
+pub use oauth::{OAUTH_ASSOCIATE, OAUTH_HOST, OAUTH_LOGIN, OAUTH_NAME, OAuthAttempt, oauth_call};
 
 /// The `KEYCARD_SECRET` every harness uses, so cases can mint their own tokens.
 pub const SECRET: &str = "keycard-e2e-secret-known-to-the-tests";
@@ -202,6 +202,12 @@ impl Harness {
             .into_iter()
             .filter(|line| line["event"] == event && line["user_id"] == user_id)
             .collect()
+    }
+
+    /// How many `event` lines there are, about anyone.
+    pub fn count_events(&self, event: &str) -> usize {
+        let lines = self.events();
+        lines.iter().filter(|line| line["event"] == event).count()
     }
 
     /// The `token` of the last `event` line about the user with this id.

@@ -13,6 +13,12 @@ use crate::{AppFactory, Call, Reply};
 /// its routers sit at `/auth/generic` and `/auth/associate/generic`.
 pub const OAUTH_NAME: &str = "generic";
 
+/// The login router of [`OAUTH_NAME`].
+pub const OAUTH_LOGIN: &str = "/auth/generic";
+
+/// The associate router of [`OAUTH_NAME`].
+pub const OAUTH_ASSOCIATE: &str = "/auth/associate/generic";
+
 /// The `Host` header of every OAuth request: the callback URL the application derives
 /// is `http://{OAUTH_HOST}/auth/{name}/callback`.
 pub const OAUTH_HOST: &str = "app.keycard.test:8000";
@@ -151,15 +157,22 @@ impl Harness {
         self.send(call).await
     }
 
-    /// Signs in at `/auth/{OAUTH_NAME}` as `account`: a fresh attempt that the double
+    /// A fresh, anonymous sign-in attempt at [`OAUTH_LOGIN`].
+    ///
+    /// # Panics
+    ///
+    /// As [`oauth_authorize`](Self::oauth_authorize).
+    pub async fn oauth_attempt(&self) -> OAuthAttempt {
+        let path = format!("{OAUTH_LOGIN}/authorize");
+        self.oauth_authorize(&path, None).await
+    }
+
+    /// Signs in at [`OAUTH_LOGIN`] as `account`: a fresh attempt that the double
     /// approves, and its callback.
     pub async fn oauth_sign_in(&self, double: &ProviderDouble, account: Account) -> Reply {
-        let prefix = format!("/auth/{OAUTH_NAME}");
-        let attempt = self
-            .oauth_authorize(&format!("{prefix}/authorize"), None)
-            .await;
+        let attempt = self.oauth_attempt().await;
         let code = double.approve_as(&attempt.authorization_url, account);
-        self.oauth_callback(&prefix, &attempt, &code).await
+        self.oauth_callback(OAUTH_LOGIN, &attempt, &code).await
     }
 
     /// The user's rows of the `oauth_account` table, read from the SQLite file in the
