@@ -194,6 +194,10 @@ fn build(timeout: Duration) -> Result<reqwest::Client, Error> {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
+        // Sign-ins are rare and the client is shared by the whole process, possibly across
+        // runtimes: a pooled connection whose runtime has ended would fail the next
+        // sign-in, so none is kept. The cost is one handshake per provider request.
+        .pool_max_idle_per_host(0)
         .user_agent(concat!("keycard/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|err| Error::Config(format!("the HTTP client cannot be built: {err}")))
