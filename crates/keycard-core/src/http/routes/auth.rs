@@ -43,16 +43,7 @@ pub(super) async fn login(ctx: &Ctx<'_>, backend: usize, requires_verification: 
         ));
     }
 
-    let backend = &ctx.shared.backends[backend];
-    let token = backend
-        .strategy()
-        .write_token(&user)
-        .await
-        .map_err(|err| reply::internal(&err))?;
-    let response = backend.transport().login_response(&token);
-    tracing::Span::current().record("user.id", tracing::field::display(user.id));
-    manager.on_after_login(&user, ctx.request()).await;
-    Ok(response)
+    ctx.sign_in(backend, &user).await
 }
 
 pub(super) async fn logout(ctx: &Ctx<'_>, backend: usize, requires_verification: bool) -> Outcome {

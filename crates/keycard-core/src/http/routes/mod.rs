@@ -235,6 +235,20 @@ impl Ctx<'_> {
         current_user::require(found, wanted)?.ok_or_else(reply::unauthorized)
     }
 
+    /// Issues an access token for `user` on a backend, runs the after-login hook and
+    /// answers with the backend's login response.
+    pub(crate) async fn sign_in(&self, backend: usize, user: &User) -> Outcome {
+        let backend = &self.shared.backends[backend];
+        let token = backend.strategy().write_token(user).await;
+        let token = token.map_err(|err| reply::internal(&err))?;
+        tracing::Span::current().record("user.id", tracing::field::display(user.id));
+        self.shared
+            .manager
+            .on_after_login(user, self.request())
+            .await;
+        Ok(backend.transport().login_response(&token))
+    }
+
     /// The body as a JSON object, ready for field reads.
     pub(crate) fn json_input(&self) -> Result<Input, Response<Body>> {
         body::json_object(&self.parts, &self.body).map(Input::new)

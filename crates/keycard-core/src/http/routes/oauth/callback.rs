@@ -70,16 +70,7 @@ async fn login(
         .await;
     let user = signed_in.map_err(flow_failure)?;
 
-    let backend = &ctx.shared.backends[backend];
-    let token = backend
-        .strategy()
-        .write_token(&user)
-        .await
-        .map_err(|err| reply::internal(&err))?;
-    let response = backend.transport().login_response(&token);
-    tracing::Span::current().record("user.id", tracing::field::display(user.id));
-    manager.on_after_login(&user, ctx.request()).await;
-    Ok(response)
+    ctx.sign_in(backend, &user).await
 }
 
 async fn associate(
