@@ -212,6 +212,21 @@ fn configure(conn: &Connection, busy_timeout: Duration) -> Result<(), Error> {
     Ok(())
 }
 
+/// Switches the file to write-ahead logging, which lets readers run beside the writer;
+/// the mode is stored in the file, so it holds for later connections too.
+fn enable_wal(conn: &Connection, path: &Path) -> Result<(), Error> {
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(
+            path = %path.display(),
+            journal_mode = %mode,
+            "sqlite refused write-ahead logging; reads now wait for writes"
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use rusqlite::StatementStatus;
@@ -236,19 +251,4 @@ mod tests {
             .expect("prepare");
         assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
     }
-}
-
-/// Switches the file to write-ahead logging, which lets readers run beside the writer;
-/// the mode is stored in the file, so it holds for later connections too.
-fn enable_wal(conn: &Connection, path: &Path) -> Result<(), Error> {
-    let mode: String =
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        tracing::warn!(
-            path = %path.display(),
-            journal_mode = %mode,
-            "sqlite refused write-ahead logging; reads now wait for writes"
-        );
-    }
-    Ok(())
 }
