@@ -70,6 +70,9 @@ impl PasswordHelper {
             .await
     }
 
+    // FIXME: hashes share tokio's blocking pool at normal priority; on a small machine a
+    // saturated pool delays request handling (benchmark: p99 of /users/me 0.9 ms alone,
+    // 5-9 ms with logins saturating). Dedicated lower-priority threads would isolate it.
     async fn run<T, F>(&self, job: F) -> Result<T, Error>
     where
         T: Send + 'static,
