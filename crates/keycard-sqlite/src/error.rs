@@ -68,6 +68,9 @@ pub enum Error {
     /// The blocking thread that opened the database was lost.
     #[error("database worker thread failed")]
     Worker(#[source] tokio::task::JoinError),
+    /// A connection's thread could not be started.
+    #[error("database thread could not be started")]
+    Thread(#[source] std::io::Error),
 }
 
 impl From<rusqlite::Error> for Error {

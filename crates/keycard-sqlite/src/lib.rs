@@ -78,9 +78,9 @@
 //!
 //! # Concurrency and durability
 //!
-//! Every statement runs on Tokio's blocking thread pool, never on an async worker: a
-//! call first waits (asynchronously) for an idle connection, then moves it to a blocking
-//! thread with the work. One connection writes, in `BEGIN IMMEDIATE` transactions that
+//! Every statement runs on a thread of the store's own, never on an async worker: each
+//! connection is owned by one thread, a call sends its work to whichever is idle and
+//! awaits the answer. One connection writes, in `BEGIN IMMEDIATE` transactions that
 //! commit whole or not at all; several connections read beside it, since the file is in
 //! write-ahead-log mode. With `synchronous = NORMAL`, a committed write survives a crash
 //! of the process. Foreign keys are enforced. Calls must come from within a Tokio

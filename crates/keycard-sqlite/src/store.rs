@@ -152,7 +152,7 @@ fn open_blocking(options: SqliteOptions) -> Result<SqliteStore, Error> {
             let mut conn = Connection::open_in_memory()?;
             configure(&conn, options.busy_timeout)?;
             schema::migrate(&mut conn)?;
-            let pool = Pool::new(vec![conn]);
+            let pool = Pool::new(vec![conn]).map_err(Error::Thread)?;
             (Arc::clone(&pool), pool)
         }
         Location::File(path) => open_file(path, &options)?,
@@ -190,7 +190,8 @@ fn open_file(path: &Path, options: &SqliteOptions) -> Result<(Arc<Pool>, Arc<Poo
             Ok(conn)
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    Ok((Pool::new(vec![writer]), Pool::new(readers)))
+    let writer = Pool::new(vec![writer]).map_err(Error::Thread)?;
+    Ok((writer, Pool::new(readers).map_err(Error::Thread)?))
 }
 
 /// Settings every connection needs; none of them persists in the file.
