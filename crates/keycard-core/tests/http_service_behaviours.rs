@@ -170,3 +170,20 @@ async fn unknown_backend_names_are_configuration_errors() {
     let empty = Keycard::builder(MemoryStore::new(), Secret::new("")).build();
     assert!(matches!(empty, Err(keycard_core::Error::InvalidKey(_))));
 }
+
+#[tokio::test]
+async fn overlapping_mounts_list_each_path_once() {
+    let keycard = Keycard::builder(MemoryStore::new(), Secret::new("s"))
+        .bearer_backend("jwt")
+        .standard_routes()
+        .register_routes("/auth")
+        .auth_routes("/auth/jwt", "jwt")
+        .build()
+        .expect("valid configuration");
+    let paths = keycard.paths();
+    let mut unique = paths.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(paths.len(), unique.len(), "{paths:?}");
+    assert!(paths.contains(&"/auth/register".to_owned()));
+}

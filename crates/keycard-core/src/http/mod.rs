@@ -180,8 +180,10 @@ impl Keycard {
     /// # Ok::<(), keycard_core::Error>(())
     /// ```
     pub fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = self
-            .shared
+        // Each path once, in mount order, even when two mounts overlap: a framework
+        // refuses a path registered twice.
+        let mut seen = std::collections::HashSet::new();
+        self.shared
             .mounts
             .iter()
             .flat_map(|(prefix, router)| {
@@ -190,9 +192,8 @@ impl Keycard {
                     .iter()
                     .map(move |p| format!("{prefix}{p}"))
             })
-            .collect();
-        paths.dedup();
-        paths
+            .filter(|path| seen.insert(path.clone()))
+            .collect()
     }
 
     /// Whether a path and method belong to the API, for frameworks that mount it next to
