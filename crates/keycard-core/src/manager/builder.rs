@@ -31,7 +31,7 @@ impl std::fmt::Debug for UserManagerBuilder {
 }
 
 /// One hour, the default lifetime of reset and verify tokens.
-const ONE_HOUR: Duration = Duration::from_secs(3600);
+pub(crate) const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
 impl UserManagerBuilder {
     pub(super) fn new(users: Arc<dyn UserStore>, keys: JwtKeys) -> Self {
@@ -42,8 +42,8 @@ impl UserManagerBuilder {
             reset_keys: keys.clone(),
             verify_keys: keys,
             names: Names::keycard(),
-            reset_lifetime: ONE_HOUR,
-            verify_lifetime: ONE_HOUR,
+            reset_lifetime: DEFAULT_TOKEN_LIFETIME,
+            verify_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 

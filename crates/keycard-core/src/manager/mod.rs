@@ -12,6 +12,7 @@ use std::time::Duration;
 use http::request::Parts;
 use uuid::Uuid;
 
+pub(crate) use builder::DEFAULT_TOKEN_LIFETIME;
 pub use builder::UserManagerBuilder;
 pub use oauth::OAuthSignIn;
 pub use update::{UserCreate, UserUpdate};

@@ -12,7 +12,7 @@ use super::{
     Shared, Transport, config_error,
 };
 use crate::hooks::Hooks;
-use crate::manager::UserManager;
+use crate::manager::{DEFAULT_TOKEN_LIFETIME, UserManager};
 use crate::oauth::OAuthProvider;
 use crate::password::PasswordHelper;
 use crate::strategy::JwtStrategy;
@@ -81,8 +81,8 @@ impl KeycardBuilder {
             keys: None,
             names: Names::keycard(),
             access_lifetime: Duration::from_secs(3600),
-            reset_lifetime: Duration::from_secs(3600),
-            verify_lifetime: Duration::from_secs(3600),
+            reset_lifetime: DEFAULT_TOKEN_LIFETIME,
+            verify_lifetime: DEFAULT_TOKEN_LIFETIME,
             hooks: None,
             passwords: None,
             fields: Arc::new(NoFields),
